@@ -1,0 +1,165 @@
+package dev.kubetracker.worker;
+
+import dev.kubetracker.worker.config.TrackerConfig;
+import dev.kubetracker.worker.net.Cidr;
+import dev.kubetracker.worker.net.TrustedProxies;
+import dev.kubetracker.worker.protocol.http.HttpFrontend;
+import dev.kubetracker.worker.protocol.http.HttpTracker;
+import dev.kubetracker.worker.protocol.udp.ConnectionIds;
+import dev.kubetracker.worker.protocol.udp.UdpFrontend;
+import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
+import dev.kubetracker.worker.stats.RequestCounters;
+import dev.kubetracker.worker.stats.TrackerMetrics;
+import dev.kubetracker.worker.stats.TrackerStats;
+import dev.kubetracker.worker.swarm.AnnouncePolicy;
+import dev.kubetracker.worker.swarm.MinuteClock;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the tracker when Quarkus starts: the store, its expiry sweep, the UDP and HTTP frontends and
+ * the metrics; stops them on shutdown. It reports ready once both frontends are listening.
+ */
+@ApplicationScoped
+public class TrackerWorker {
+    private static final Logger LOG = Logger.getLogger(TrackerWorker.class);
+
+    @Inject
+    TrackerConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    MeterRegistry registry;
+    @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
+    String version;
+
+    private SwarmStore store;
+    private RequestCounters counters;
+    private UdpFrontend udp;
+    private HttpFrontend http;
+    private ScheduledExecutorService sweeper;
+    private volatile boolean serving;
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        int peerTimeout = minutes(config.peerTimeout(), "tracker.peer-timeout");
+        store = new SwarmStore(config.storeShards(), peerTimeout, MinuteClock.SYSTEM);
+        counters = new RequestCounters();
+        AnnouncePolicy policy = policy();
+        TrustedProxies proxies = new TrustedProxies(config.trustedProxies().orElse(List.of()).stream()
+                .filter(s -> !s.isBlank()).map(Cidr::parse).toList());
+        TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE));
+        TrackerMetrics.bind(registry, counters, store);
+
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tracker-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (config.udp().port() != 0) {
+            ConnectionIds ids = connectionIds();
+            int sockets = config.udp().sockets() > 0 ? config.udp().sockets() : cores;
+            udp = UdpFrontend.bind(config.host(), config.udp().port(), sockets,
+                    () -> new UdpRequestHandler(store, ids, policy, counters));
+        }
+        if (config.http().port() != 0) {
+            http = HttpFrontend.deploy(vertx,
+                    new HttpFrontend.Settings(config.host(), config.http().port(), cores,
+                            config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
+                    context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
+                            context));
+        }
+        LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
+                        + "scrape up to %d hashes, %d store shards, trusted proxies %s",
+                version, policy.intervalSeconds(), policy.minIntervalSeconds(), peerTimeout, policy.numwantDefault(),
+                policy.numwantMax(), config.scrape().maxHashes(), store.shardCount(),
+                config.trustedProxies().orElse(List.of()));
+        serving = true;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        serving = false;
+        if (udp != null) {
+            udp.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    public boolean isServing() {
+        return serving;
+    }
+
+    /** The store, for tests that look at state behind the frontends. */
+    public SwarmStore store() {
+        return store;
+    }
+
+    public RequestCounters counters() {
+        return counters;
+    }
+
+    private void sweep() {
+        try {
+            long removed = store.sweep();
+            if (removed > 0) {
+                LOG.debugf("expired %d peers", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("expiry sweep failed", e);
+        }
+    }
+
+    private AnnouncePolicy policy() {
+        int interval = (int) config.announce().interval().toSeconds();
+        int minInterval = config.announce().minInterval().map(d -> (int) d.toSeconds()).orElse(interval / 2);
+        if (config.scrape().maxHashes() < 1) {
+            throw new IllegalArgumentException("tracker.scrape.max-hashes must be at least 1");
+        }
+        return new AnnouncePolicy(interval, minInterval, config.numwant().defaultValue(), config.numwant().max());
+    }
+
+    private ConnectionIds connectionIds() throws IOException {
+        int maxAge = minutes(config.udp().connectionId().maxAge(), "tracker.udp.connection-id.max-age");
+        if (config.udp().connectionId().keyFile().isEmpty()) {
+            LOG.info("UDP connection ids use a random key: other workers will not accept them "
+                    + "(set tracker.udp.connection-id.key-file to share one)");
+            return new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM);
+        }
+        byte[] secret = Files.readAllBytes(config.udp().connectionId().keyFile().get());
+        if (secret.length == 0) {
+            throw new IllegalArgumentException("tracker.udp.connection-id.key-file is empty");
+        }
+        return new ConnectionIds(ConnectionIds.keyFromSecret(secret), maxAge, MinuteClock.SYSTEM);
+    }
+
+    private static int minutes(Duration d, String key) {
+        long m = d.toMinutes();
+        if (m < 1 || m > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + " must be at least one minute: " + d);
+        }
+        return (int) m;
+    }
+}

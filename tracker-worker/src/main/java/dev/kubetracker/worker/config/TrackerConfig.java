@@ -1,0 +1,96 @@
+package dev.kubetracker.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the worker, under {@code tracker.} (DESIGN.md's table is the contract with the
+ * operator, which sets these as environment variables such as {@code TRACKER_HTTP_PORT}).
+ */
+@ConfigMapping(prefix = "tracker")
+public interface TrackerConfig {
+
+    /** Bind address for HTTP and UDP; {@code ::} is every address of both families. */
+    @WithDefault("::")
+    String host();
+
+    Http http();
+
+    Udp udp();
+
+    Announce announce();
+
+    /** A peer silent this long is dropped (at most 4 hours: peers age in 8-bit minutes). */
+    @WithDefault("45M")
+    Duration peerTimeout();
+
+    Numwant numwant();
+
+    Scrape scrape();
+
+    /** CIDRs whose {@code X-Forwarded-For} header is believed; empty means nobody's. */
+    Optional<List<String>> trustedProxies();
+
+    /** Number of lock stripes of the swarm store (a power of two). */
+    @WithDefault("1024")
+    int storeShards();
+
+    interface Http {
+        /** 0 disables HTTP. */
+        @WithDefault("6969")
+        int port();
+
+        /** Longest request line accepted; longer ones get 414. */
+        @WithDefault("4096")
+        int maxRequestLineLength();
+    }
+
+    interface Udp {
+        /** 0 disables UDP. */
+        @WithDefault("6969")
+        int port();
+
+        /** Sockets bound to the port with SO_REUSEPORT (epoll only); 0 means one per core. */
+        @WithDefault("0")
+        int sockets();
+
+        ConnectionId connectionId();
+
+        interface ConnectionId {
+            /** A file whose content is the key; without one a random key is made at start. */
+            Optional<Path> keyFile();
+
+            /** How long an issued connection id is accepted. */
+            @WithDefault("10M")
+            Duration maxAge();
+        }
+    }
+
+    interface Announce {
+        @WithDefault("30M")
+        Duration interval();
+
+        /** HTTP {@code min interval}; half the interval when unset. */
+        Optional<Duration> minInterval();
+    }
+
+    interface Numwant {
+        @WithName("default")
+        @WithDefault("50")
+        int defaultValue();
+
+        @WithDefault("200")
+        int max();
+    }
+
+    interface Scrape {
+        /** Hashes per HTTP scrape (UDP: as many as fit in a datagram, at most 74). */
+        @WithDefault("64")
+        int maxHashes();
+    }
+}

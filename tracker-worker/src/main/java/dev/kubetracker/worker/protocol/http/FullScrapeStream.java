@@ -1,0 +1,199 @@
+package dev.kubetracker.worker.protocol.http;
+
+import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
+import dev.kubetracker.worker.stats.RequestCounters;
+import dev.kubetracker.worker.swarm.InfoHash;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.swarm.TorrentRows;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Streams every torrent's counts to one client, shard by shard in hash order, as a chunked response:
+ * the bencoded full scrape, or one of opentracker's {@code /stats?mode=tpbs} dump formats. Optionally
+ * gzip-compressed. It never holds a shard lock while writing, respects the connection's back-pressure
+ * and yields the event loop between batches, so a huge dump does not stall other clients.
+ */
+final class FullScrapeStream {
+    enum Format {
+        /** {@code d5:filesd<hash>d8:complete..ee...ee}, the BEP 48 full scrape. */
+        BENCODE,
+        /** {@code HEX:seeders:leechers\n}. */
+        TEXT,
+        /** {@code HEX:seeders:leechers:downloaded\n}. */
+        TEXT_PLUS,
+        /** 20 hash bytes, seeders and leechers as big-endian 32-bit integers. */
+        BINARY,
+        /** {@code %xx-encoded hash:seeders:leechers\n}. */
+        URL
+    }
+
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private static final int SHARDS_PER_TURN = 32;
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    private final SwarmStore store;
+    private final HttpServerResponse response;
+    private final Context context;
+    private final Format format;
+    private final RequestCounters counters;
+    private final TorrentRows rows = new TorrentRows();
+    private final byte[] hash = new byte[InfoHash.LENGTH];
+    private final GZIPOutputStream gzip;
+    private final ChunkSink compressed = new ChunkSink();
+    private ByteBuf plain = Unpooled.buffer(CHUNK_BYTES + 4096);
+    private int nextShard;
+    private long bytesSent;
+    private boolean closed;
+
+    FullScrapeStream(SwarmStore store, HttpServerResponse response, Context context, Format format,
+                     boolean gzipped, RequestCounters counters) {
+        this.store = store;
+        this.response = response;
+        this.context = context;
+        this.format = format;
+        this.counters = counters;
+        try {
+            this.gzip = gzipped ? new GZIPOutputStream(compressed, 8192) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void start() {
+        response.setChunked(true);
+        response.putHeader("Content-Type", "application/octet-stream");
+        if (gzip != null) {
+            response.putHeader("Content-Encoding", "gzip");
+        }
+        response.closeHandler(v -> closed = true);
+        response.exceptionHandler(e -> closed = true);
+        if (format == Format.BENCODE) {
+            plain.writeBytes("d5:filesd".getBytes(StandardCharsets.US_ASCII));
+        }
+        pump();
+    }
+
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        int turnEnd = Math.min(store.shardCount(), nextShard + SHARDS_PER_TURN);
+        while (nextShard < turnEnd && !response.writeQueueFull()) {
+            store.copySortedShard(nextShard++, rows);
+            for (int row = 0; row < rows.size(); row++) {
+                writeRow(row);
+            }
+            if (plain.readableBytes() >= CHUNK_BYTES) {
+                emit(false);
+            }
+        }
+        if (nextShard == store.shardCount()) {
+            if (format == Format.BENCODE) {
+                plain.writeByte('e').writeByte('e');
+            }
+            emit(true);
+            response.end();
+            counters.fullScrapeBytes(bytesSent);
+        } else if (response.writeQueueFull()) {
+            response.drainHandler(v -> pump());
+        } else {
+            context.runOnContext(v -> pump());
+        }
+    }
+
+    private void writeRow(int row) {
+        InfoHash.writeTo(rows.high(row), rows.middle(row), rows.low(row), hash, 0);
+        switch (format) {
+            case BENCODE -> {
+                BencodeWriter.bytes(plain, hash, 0, InfoHash.LENGTH);
+                ScrapeHandler.writeCounts(plain, rows.seeders(row), rows.downloaded(row), rows.leechers(row));
+            }
+            case BINARY -> plain.writeBytes(hash).writeInt(rows.seeders(row)).writeInt(rows.leechers(row));
+            case TEXT, TEXT_PLUS, URL -> {
+                if (format == Format.URL) {
+                    writeUrlEncoded(hash);
+                } else {
+                    for (byte b : hash) {
+                        plain.writeByte(HEX[(b >> 4) & 0xF]).writeByte(HEX[b & 0xF]);
+                    }
+                }
+                plain.writeByte(':');
+                BencodeWriter.decimal(plain, rows.seeders(row));
+                plain.writeByte(':');
+                BencodeWriter.decimal(plain, rows.leechers(row));
+                if (format == Format.TEXT_PLUS) {
+                    plain.writeByte(':');
+                    BencodeWriter.decimal(plain, rows.downloaded(row));
+                }
+                plain.writeByte('\n');
+            }
+        }
+    }
+
+    private void writeUrlEncoded(byte[] bytes) {
+        for (byte b : bytes) {
+            int c = b & 0xFF;
+            boolean literal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '~';
+            if (literal) {
+                plain.writeByte(c);
+            } else {
+                plain.writeByte('%').writeByte(Character.forDigit(c >> 4, 16)).writeByte(Character.forDigit(c & 0xF, 16));
+            }
+        }
+    }
+
+    /** Sends what is buffered; with {@code last}, also the gzip trailer. */
+    private void emit(boolean last) {
+        ByteBuf out;
+        if (gzip != null) {
+            try {
+                plain.readBytes(gzip, plain.readableBytes());
+                if (last) {
+                    gzip.finish();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // the sink is memory: cannot happen
+            }
+            plain.clear();
+            out = compressed.take();
+        } else {
+            out = plain;
+            plain = last ? null : Unpooled.buffer(CHUNK_BYTES + 4096);
+        }
+        if (out.isReadable()) {
+            bytesSent += out.readableBytes();
+            response.write(Buffer.buffer(out));
+        }
+    }
+
+    /** Collects gzip output in memory until the stream hands it to the response. */
+    private static final class ChunkSink extends OutputStream {
+        private ByteBuf buffer = Unpooled.buffer(CHUNK_BYTES);
+
+        @Override
+        public void write(int b) {
+            buffer.writeByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            buffer.writeBytes(b, off, len);
+        }
+
+        ByteBuf take() {
+            ByteBuf taken = buffer;
+            buffer = Unpooled.buffer(CHUNK_BYTES);
+            return taken;
+        }
+    }
+}

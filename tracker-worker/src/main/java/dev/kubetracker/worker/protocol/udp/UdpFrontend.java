@@ -1,0 +1,133 @@
+package dev.kubetracker.worker.protocol.udp;
+
+import dev.kubetracker.worker.net.ClientAddress;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The UDP sockets: with epoll, one socket per thread bound to the same port with SO_REUSEPORT, so the
+ * kernel spreads datagrams over cores; elsewhere one NIO socket. Each socket has its own
+ * {@link UdpRequestHandler}, used only by that socket's thread.
+ */
+public final class UdpFrontend implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(UdpFrontend.class);
+    /** Largest datagram we read; bigger ones are truncated (a scrape uses at most 16 + 74 * 20 bytes). */
+    private static final int MAX_DATAGRAM = 2048;
+
+    private final EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
+    private final boolean epoll;
+
+    private UdpFrontend(EventLoopGroup group, boolean epoll) {
+        this.group = group;
+        this.epoll = epoll;
+    }
+
+    public static UdpFrontend bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
+            throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        int count = epoll ? Math.max(1, sockets) : 1;
+        DefaultThreadFactory threads = new DefaultThreadFactory("tracker-udp", true);
+        EventLoopGroup group = epoll ? new EpollEventLoopGroup(count, threads) : new NioEventLoopGroup(count, threads);
+        UdpFrontend frontend = new UdpFrontend(group, epoll);
+        try {
+            int boundPort = port;
+            for (int i = 0; i < count; i++) {
+                Bootstrap bootstrap = new Bootstrap().group(group)
+                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                        .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR,
+                                new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                        .handler(new Handler(handlers.get()));
+                if (epoll) {
+                    bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+                }
+                Channel channel = bootstrap.bind(new InetSocketAddress(host, boundPort)).sync().channel();
+                boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
+                frontend.channels.add(channel);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            frontend.close();
+            throw e;
+        }
+        LOG.infof("UDP tracker listening on %s (%d socket%s, %s)", frontend.channels.get(0).localAddress(),
+                count, count == 1 ? "" : "s", epoll ? "epoll, SO_REUSEPORT" : "NIO");
+        return frontend;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+    }
+
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final UdpRequestHandler handler;
+        private final ClientAddress client = new ClientAddress();
+
+        Handler(UdpRequestHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            InetSocketAddress sender = packet.sender();
+            if (sender == null || sender.getAddress() == null || !client.set(sender.getAddress())) {
+                return;
+            }
+            ByteBuf out = ctx.alloc().ioBuffer(1500);
+            boolean sent = false;
+            try {
+                if (handler.handle(packet.content(), client, out)) {
+                    ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
+                    sent = true;
+                }
+            } finally {
+                if (!sent) {
+                    out.release();
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // Replies of one read burst leave together (sendmmsg on epoll).
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A failed send (e.g. ICMP port unreachable surfacing as an error) must not close the socket.
+            LOG.debugf(cause, "UDP socket error");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.kubetracker.worker.stats;
+
+import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
+import dev.kubetracker.worker.stats.RequestCounters.Protocol;
+import dev.kubetracker.worker.swarm.Announce;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Publishes the worker's counters and store sizes to Micrometer (Prometheus at {@code /q/metrics}).
+ * Meters read the frontends' adders when scraped, so the request path never touches Micrometer.
+ */
+public final class TrackerMetrics {
+    private TrackerMetrics() {
+    }
+
+    public static void bind(MeterRegistry registry, RequestCounters c, SwarmStore store) {
+        for (Protocol p : Protocol.values()) {
+            for (int family : new int[] {4, 6}) {
+                String f = "ipv" + family;
+                for (Announce.Event e : Announce.Event.values()) {
+                    FunctionCounter.builder("tracker.announces", c, x -> x.announces(p, family, e))
+                            .description("Announces answered")
+                            .tags("protocol", p.tag(), "family", f, "event", e.name().toLowerCase())
+                            .register(registry);
+                }
+                FunctionCounter.builder("tracker.scrapes", c, x -> x.scrapes(p, family))
+                        .description("Scrapes of named torrents answered")
+                        .tags("protocol", p.tag(), "family", f).register(registry);
+            }
+            for (ErrorReason r : ErrorReason.values()) {
+                FunctionCounter.builder("tracker.errors", c, x -> x.errors(p, r))
+                        .description("Requests refused or dropped, by reason")
+                        .tags("protocol", p.tag(), "reason", r.tag()).register(registry);
+            }
+        }
+        for (int family : new int[] {4, 6}) {
+            FunctionCounter.builder("tracker.udp.connects", c, x -> x.connects(family))
+                    .description("UDP connect requests answered").tags("family", "ipv" + family).register(registry);
+        }
+        for (boolean gzip : new boolean[] {false, true}) {
+            FunctionCounter.builder("tracker.full.scrapes", c, x -> x.fullScrapes(gzip))
+                    .description("Full scrapes served").tags("encoding", gzip ? "gzip" : "identity").register(registry);
+        }
+        FunctionCounter.builder("tracker.udp.datagrams", c, RequestCounters::udpPackets)
+                .description("UDP datagrams received, valid or not").register(registry);
+        FunctionCounter.builder("tracker.http.connections", c, RequestCounters::tcpAccepts)
+                .description("HTTP connections accepted").register(registry);
+        Gauge.builder("tracker.torrents", store, SwarmStore::torrents)
+                .description("Torrents with at least one peer").register(registry);
+        Gauge.builder("tracker.peers", store, SwarmStore::seeders)
+                .description("Peers by role").tag("role", "seeder").register(registry);
+        Gauge.builder("tracker.peers", store, SwarmStore::leechers)
+                .description("Peers by role").tag("role", "leecher").register(registry);
+        FunctionCounter.builder("tracker.downloads.completed", store, SwarmStore::completed)
+                .description("Completed downloads counted (once per peer)").register(registry);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.kubetracker.worker.stats;
+
+import dev.kubetracker.worker.swarm.InfoHash;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.swarm.TorrentRows;
+
+/**
+ * The text of opentracker's {@code /stats} modes, from our counters and store, so that MRTG scripts
+ * and opentracker exporters read kubetracker unchanged. Layouts follow opentracker byte for byte
+ * (four MRTG lines without a final newline; {@code everything} as XML); the product name in the prose
+ * lines is ours.
+ */
+public final class TrackerStats {
+    private final SwarmStore store;
+    private final RequestCounters counters;
+    private final long startMillis;
+    private final String version;
+    private final int trackerId;
+
+    public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId) {
+        this.store = store;
+        this.counters = counters;
+        this.version = version;
+        this.trackerId = trackerId;
+        this.startMillis = System.currentTimeMillis();
+    }
+
+    public long uptimeSeconds() {
+        return (System.currentTimeMillis() - startMillis) / 1000;
+    }
+
+    /** Text for a simple mode, or null when the mode is unknown (tpbs is streamed elsewhere). */
+    public String render(String mode) {
+        return switch (mode) {
+            case "peer" -> mrtg(store.seeders() + store.leechers(), store.seeders(),
+                    "kubetracker serving " + store.torrents() + " torrents", "kubetracker");
+            case "torr" -> {
+                long torrents = store.torrents();
+                yield mrtg(torrents, 0, "kubetracker serving " + torrents + " torrents", "kubetracker");
+            }
+            case "conn" -> rates("kubetracker connections", counters.tcpAccepts() + counters.udpPackets(),
+                    announcesAndConnects());
+            case "udp4" -> rates("kubetracker udp4 stats", counters.udpPackets(),
+                    counters.announces(RequestCounters.Protocol.UDP) + counters.connects(4) + counters.connects(6));
+            case "tcp4" -> rates("kubetracker tcp4 stats", counters.tcpAccepts(),
+                    counters.announces(RequestCounters.Protocol.HTTP));
+            case "scrp" -> {
+                long tcp = counters.scrapes(RequestCounters.Protocol.HTTP);
+                long udp = counters.scrapes(RequestCounters.Protocol.UDP);
+                yield mrtg(tcp, udp, uptimeLine(), "kubetracker scrape stats, " + (tcp + udp) / perSecond()
+                        + " scrape/s (tcp and udp)");
+            }
+            case "fscr" -> {
+                long count = counters.fullScrapes(false) + counters.fullScrapes(true);
+                long bytes = counters.fullScrapeBytes();
+                yield mrtg(count, bytes, uptimeLine(), "kubetracker full scrape stats, " + count / perSecond()
+                        + " conns/s :: " + bytes / perSecond() + " bytes/s.");
+            }
+            case "completed" -> {
+                long completed = store.completed();
+                long hours = Math.max(1, uptimeSeconds() / 3600);
+                yield mrtg(completed, 0, uptimeLine(), "kubetracker, " + completed / hours + " completed/h.");
+            }
+            case "top10" -> top(10);
+            case "top100" -> top(100);
+            case "version" -> "kubetracker " + version + "\n";
+            case "everything" -> everything();
+            default -> null;
+        };
+    }
+
+    private long announcesAndConnects() {
+        return counters.announces(RequestCounters.Protocol.HTTP) + counters.announces(RequestCounters.Protocol.UDP)
+                + counters.connects(4) + counters.connects(6);
+    }
+
+    private long perSecond() {
+        return Math.max(1, uptimeSeconds());
+    }
+
+    private String uptimeLine() {
+        long t = uptimeSeconds();
+        return t + " seconds (" + t / 3600 + " hours)";
+    }
+
+    private String rates(String name, long first, long second) {
+        return mrtg(first, second, uptimeLine(), name + ", " + first / perSecond() + " conns/s :: "
+                + second / perSecond() + " success/s.");
+    }
+
+    private static String mrtg(long first, long second, String third, String fourth) {
+        return first + "\n" + second + "\n" + third + "\n" + fourth;
+    }
+
+    /** Torrents with the most peers, seeders and leechers: three sections, counts over both families. */
+    private String top(int n) {
+        TopList peers = new TopList(n);
+        TopList seeders = new TopList(n);
+        TopList leechers = new TopList(n);
+        TorrentRows rows = new TorrentRows();
+        for (int shard = 0; shard < store.shardCount(); shard++) {
+            store.copySortedShard(shard, rows);
+            for (int row = 0; row < rows.size(); row++) {
+                String hex = null;
+                int s = rows.seeders(row);
+                int l = rows.leechers(row);
+                if (peers.accepts(s + l)) {
+                    peers.add(s + l, hex = hex(rows, row));
+                }
+                if (seeders.accepts(s)) {
+                    seeders.add(s, hex != null ? hex : (hex = hex(rows, row)));
+                }
+                if (leechers.accepts(l)) {
+                    leechers.add(l, hex != null ? hex : hex(rows, row));
+                }
+            }
+        }
+        return "Top " + n + " torrents by peers:\n" + peers + "Top " + n + " torrents by seeds:\n" + seeders
+                + "Top " + n + " torrents by leechers:\n" + leechers;
+    }
+
+    private static String hex(TorrentRows rows, int row) {
+        return InfoHash.toHex(rows.high(row), rows.middle(row), rows.low(row)).toUpperCase();
+    }
+
+    /** The N largest counts seen, largest first; only counts above zero. */
+    private static final class TopList {
+        private final long[] counts;
+        private final String[] hashes;
+        private int size;
+
+        TopList(int n) {
+            counts = new long[n];
+            hashes = new String[n];
+        }
+
+        boolean accepts(long count) {
+            return count > 0 && (size < counts.length || count > counts[size - 1]);
+        }
+
+        void add(long count, String hash) {
+            int i = Math.min(size, counts.length - 1);
+            while (i > 0 && counts[i - 1] < count) {
+                counts[i] = counts[i - 1];
+                hashes[i] = hashes[i - 1];
+                i--;
+            }
+            counts[i] = count;
+            hashes[i] = hash;
+            size = Math.min(size + 1, counts.length);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < size; i++) {
+                s.append('\t').append(counts[i]).append('\t').append(hashes[i]).append('\n');
+            }
+            return s.toString();
+        }
+    }
+
+    private String everything() {
+        StringBuilder x = new StringBuilder(4096);
+        x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<stats>\n");
+        x.append("  <tracker_id>").append(trackerId).append("</tracker_id>\n");
+        x.append("  <version>\nkubetracker ").append(version).append("\n  </version>\n");
+        x.append("  <uptime>").append(uptimeSeconds()).append("</uptime>\n");
+        long torrents = store.torrents();
+        x.append("  <torrents>\n    <count_mutex>").append(torrents).append("</count_mutex>\n")
+                .append("    <count_iterator>").append(torrents).append("</count_iterator>\n  </torrents>\n");
+        long seeders = store.seeders();
+        x.append("  <peers>\n    <count>").append(seeders + store.leechers()).append("</count>\n  </peers>\n");
+        x.append("  <seeds>\n    <count>").append(seeders).append("</count>\n  </seeds>\n");
+        x.append("  <completed>\n    <count>").append(store.completed()).append("</count>\n  </completed>\n");
+        x.append("  <connections>\n    <tcp>\n")
+                .append("      <accept>").append(counters.tcpAccepts()).append("</accept>\n")
+                .append("      <announce>").append(counters.announces(RequestCounters.Protocol.HTTP)).append("</announce>\n")
+                .append("      <scrape>").append(counters.scrapes(RequestCounters.Protocol.HTTP)).append("</scrape>\n")
+                .append("    </tcp>\n    <udp>\n")
+                .append("      <overall>").append(counters.udpPackets()).append("</overall>\n")
+                .append("      <connect>").append(counters.connects(4) + counters.connects(6)).append("</connect>\n")
+                .append("      <announce>").append(counters.announces(RequestCounters.Protocol.UDP)).append("</announce>\n")
+                .append("      <scrape>").append(counters.scrapes(RequestCounters.Protocol.UDP)).append("</scrape>\n")
+                .append("      <missmatch>").append(counters.errors(RequestCounters.Protocol.UDP,
+                        RequestCounters.ErrorReason.BAD_CONNECTION_ID)).append("</missmatch>\n")
+                .append("    </udp>\n    <livesync>\n      <count>0</count>\n    </livesync>\n  </connections>\n");
+        x.append("  <debug>\n    <http_error>\n");
+        long badRequests = 0;
+        for (RequestCounters.ErrorReason reason : RequestCounters.ErrorReason.values()) {
+            if (reason != RequestCounters.ErrorReason.NOT_FOUND && reason != RequestCounters.ErrorReason.INTERNAL) {
+                badRequests += counters.errors(RequestCounters.Protocol.HTTP, reason);
+            }
+        }
+        httpError(x, "400 Invalid Parameter", badRequests);
+        httpError(x, "404 Not found", counters.errors(RequestCounters.Protocol.HTTP, RequestCounters.ErrorReason.NOT_FOUND));
+        httpError(x, "500 Internal Server Error", counters.errors(RequestCounters.Protocol.HTTP, RequestCounters.ErrorReason.INTERNAL));
+        x.append("    </http_error>\n  </debug>\n</stats>");
+        return x.toString();
+    }
+
+    private static void httpError(StringBuilder x, String code, long count) {
+        x.append("      <count code=\"").append(code).append("\">").append(count).append("</count>\n");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.kubetracker.worker.swarm;
+
+/**
+ * One decoded announce, filled in place by a frontend and reused for the next request on the same
+ * thread (no allocation per request).
+ */
+public final class Announce {
+    public enum Event {
+        NONE, COMPLETED, STARTED, STOPPED
+    }
+
+    public final InfoHash infoHash = new InfoHash();
+    /** 4 or 6. */
+    public int family;
+    /** IPv4 address, when family is 4. */
+    public int address4;
+    /** IPv6 address, high and low halves, when family is 6. */
+    public long address6High;
+    public long address6Low;
+    public int port;
+    public Event event = Event.NONE;
+    /** Bytes left to download; 0 makes a seeder. */
+    public long left;
+    /** Peers wanted, already clamped by the frontend to what its reply can carry. */
+    public int numwant;
+
+    public boolean isSeeder() {
+        return left == 0;
+    }
+
+    public void clear() {
+        infoHash.clear();
+        family = 4;
+        address4 = 0;
+        address6High = 0;
+        address6Low = 0;
+        port = 0;
+        event = Event.NONE;
+        left = -1;
+        numwant = 0;
+    }
+}

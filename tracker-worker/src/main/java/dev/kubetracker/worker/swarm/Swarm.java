@@ -1,0 +1,203 @@
+package dev.kubetracker.worker.swarm;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One torrent: its peers by family and role, and its download count. Not thread-safe; the owning
+ * {@link SwarmStore} shard serialises access.
+ */
+final class Swarm {
+    // Created on first use: most torrents have peers of one family and often of one role only.
+    private PeerSet seeders4;
+    private PeerSet leechers4;
+    private PeerSet seeders6;
+    private PeerSet leechers6;
+    int downloaded;
+    /** The minute at which expired peers were last removed from this swarm. */
+    int cleanedMinute = -1;
+
+    int seeders() {
+        return size(seeders4) + size(seeders6);
+    }
+
+    int leechers() {
+        return size(leechers4) + size(leechers6);
+    }
+
+    boolean isEmpty() {
+        return seeders() + leechers() == 0;
+    }
+
+    int expire(int nowMinute, int timeoutMinutes) {
+        cleanedMinute = nowMinute;
+        int removed = 0;
+        if (seeders4 != null) {
+            removed += seeders4.expire(nowMinute, timeoutMinutes);
+        }
+        if (leechers4 != null) {
+            removed += leechers4.expire(nowMinute, timeoutMinutes);
+        }
+        if (seeders6 != null) {
+            removed += seeders6.expire(nowMinute, timeoutMinutes);
+        }
+        if (leechers6 != null) {
+            removed += leechers6.expire(nowMinute, timeoutMinutes);
+        }
+        return removed;
+    }
+
+    /**
+     * Applies the announce to the swarm (insert, refresh, role change, completion, removal) and, unless
+     * the peer stopped, selects peers for it into {@code out}.
+     */
+    void announce(Announce a, int nowMinute, AnnounceReply out) {
+        boolean v6 = a.family == 6;
+        long w0;
+        long w1 = 0;
+        long w2 = 0;
+        if (v6) {
+            w0 = a.address6High;
+            w1 = a.address6Low;
+            w2 = PeerRecord.tail(a.port, 0, nowMinute);
+        } else {
+            w0 = PeerRecord.v4(a.address4, a.port, 0, nowMinute);
+        }
+        PeerSet seeders = v6 ? seeders6 : seeders4;
+        PeerSet leechers = v6 ? leechers6 : leechers4;
+
+        int oldFlags = 0;
+        PeerSet oldSet = null;
+        int oldIndex = -1;
+        if (seeders != null && (oldIndex = seeders.find(w0, w1, w2)) >= 0) {
+            oldSet = seeders;
+        } else if (leechers != null && (oldIndex = leechers.find(w0, w1, w2)) >= 0) {
+            oldSet = leechers;
+        }
+        if (oldSet != null) {
+            oldFlags = PeerRecord.flags(oldSet.tail(oldIndex));
+        }
+
+        if (a.event == Announce.Event.STOPPED) {
+            if (oldSet != null) {
+                oldSet.removeAt(oldIndex);
+            }
+            fillCounts(out);
+            return;
+        }
+
+        int flags = oldFlags & PeerRecord.COMPLETED;
+        if (a.event == Announce.Event.COMPLETED && (flags & PeerRecord.COMPLETED) == 0) {
+            flags |= PeerRecord.COMPLETED;
+            downloaded++;
+        }
+        boolean seeder = a.isSeeder();
+        if (seeder) {
+            flags |= PeerRecord.SEEDER;
+        }
+        long tail = PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, flags, nowMinute);
+
+        PeerSet target;
+        if (seeder) {
+            target = seeders != null ? seeders : (seeders = newSet(v6, true));
+        } else {
+            target = leechers != null ? leechers : (leechers = newSet(v6, false));
+        }
+        if (oldSet == target) {
+            target.setTail(oldIndex, tail);
+        } else {
+            if (oldSet != null) {
+                oldSet.removeAt(oldIndex);
+            }
+            int at = -target.find(w0, w1, w2) - 1;
+            if (v6) {
+                target.insertAt(at, w0, w1, tail);
+            } else {
+                target.insertAt(at, tail, 0, 0);
+            }
+        }
+
+        fillCounts(out);
+        select(v6, seeder, target, w0, w1, w2, a.numwant, out);
+    }
+
+    private PeerSet newSet(boolean v6, boolean seeders) {
+        PeerSet set = new PeerSet(v6 ? 3 : 1);
+        if (v6) {
+            if (seeders) {
+                seeders6 = set;
+            } else {
+                leechers6 = set;
+            }
+        } else if (seeders) {
+            seeders4 = set;
+        } else {
+            leechers4 = set;
+        }
+        return set;
+    }
+
+    private void fillCounts(AnnounceReply out) {
+        out.seeders = seeders();
+        out.leechers = leechers();
+        out.downloaded = downloaded;
+    }
+
+    /**
+     * Fills the requester's family first, then gives what numwant leaves to the other family (which
+     * only HTTP replies carry; UDP frontends ignore it). Seeders get no seeders while leechers exist.
+     */
+    private void select(boolean v6, boolean requesterSeeds, PeerSet self, long w0, long w1, long w2,
+                        int numwant, AnnounceReply out) {
+        boolean onlyLeechers = requesterSeeds && leechers() > 0;
+        PeerSet sameLeechers = v6 ? leechers6 : leechers4;
+        PeerSet sameSeeders = onlyLeechers ? null : (v6 ? seeders6 : seeders4);
+        int taken = sample(sameLeechers, sameSeeders, self, w0, w1, w2, numwant, v6, out);
+        int rest = numwant - taken;
+        if (rest > 0) {
+            PeerSet otherLeechers = v6 ? leechers4 : leechers6;
+            PeerSet otherSeeders = onlyLeechers ? null : (v6 ? seeders4 : seeders6);
+            sample(otherLeechers, otherSeeders, null, 0, 0, 0, rest, !v6, out);
+        }
+    }
+
+    /**
+     * Takes up to {@code numwant} peers spread evenly over the concatenation of {@code first} and
+     * {@code second}, starting at a random offset, skipping the requester (in {@code self}).
+     */
+    private static int sample(PeerSet first, PeerSet second, PeerSet self, long w0, long w1, long w2,
+                              int numwant, boolean v6, AnnounceReply out) {
+        int n1 = size(first);
+        int n = n1 + size(second);
+        int selfIndex = -1;
+        if (self != null && (self == first || self == second)) {
+            int at = self.find(w0, w1, w2);
+            selfIndex = self == first ? at : n1 + at;
+        }
+        int want = Math.min(n, numwant + (selfIndex >= 0 ? 1 : 0));
+        if (want <= 0) {
+            return 0;
+        }
+        double step = (double) n / want;
+        double offset = want == n ? 0 : ThreadLocalRandom.current().nextDouble(step);
+        int taken = 0;
+        for (int i = 0; i < want && taken < numwant; i++) {
+            int index = (int) (offset + i * step);
+            if (index == selfIndex) {
+                continue;
+            }
+            PeerSet set = index < n1 ? first : second;
+            int inSet = index < n1 ? index : index - n1;
+            if (v6) {
+                set.copyTo(inSet, out.peers6, out.peers6Count++);
+            } else {
+                set.copyTo(inSet, out.peers4, out.peers4Count++);
+            }
+            taken++;
+        }
+        return taken;
+    }
+
+    private static int size(PeerSet set) {
+        return set == null ? 0 : set.size();
+    }
+}

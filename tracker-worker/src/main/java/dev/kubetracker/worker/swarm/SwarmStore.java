@@ -1,0 +1,201 @@
+package dev.kubetracker.worker.swarm;
+
+import java.security.SecureRandom;
+
+/**
+ * All torrents and peers, in RAM, striped into shards by info hash; each shard has its own lock
+ * (as opentracker's 1024 stripes), so announces to different torrents rarely wait on each other.
+ *
+ * <p>A torrent's shard is the top bits of its hash, so shard 0, 1, 2... hold ascending ranges of
+ * hashes and a full scrape comes out in hash order by sorting each shard alone. (Crafted hashes can
+ * crowd one shard's lock, but not its table: slots within a shard come from a keyed mix.)
+ */
+public final class SwarmStore {
+    /** Peers age in 8-bit minutes ({@link PeerRecord}); a longer timeout would wrap. */
+    public static final int MAX_PEER_TIMEOUT_MINUTES = 240;
+
+    private final Shard[] shards;
+    private final int shardBits;
+    private final long seed;
+    private final int peerTimeoutMinutes;
+    private final MinuteClock clock;
+
+    private static final class Shard {
+        final TorrentTable table;
+        int seeders;
+        int leechers;
+        long completed;
+
+        Shard(long seed) {
+            table = new TorrentTable(seed);
+        }
+    }
+
+    public SwarmStore(int shardCount, int peerTimeoutMinutes, MinuteClock clock) {
+        if (Integer.bitCount(shardCount) != 1) {
+            throw new IllegalArgumentException("shard count must be a power of two: " + shardCount);
+        }
+        if (peerTimeoutMinutes < 1 || peerTimeoutMinutes > MAX_PEER_TIMEOUT_MINUTES) {
+            throw new IllegalArgumentException("peer timeout must be 1 to " + MAX_PEER_TIMEOUT_MINUTES
+                    + " minutes: " + peerTimeoutMinutes);
+        }
+        this.seed = new SecureRandom().nextLong();
+        this.shards = new Shard[shardCount];
+        for (int i = 0; i < shardCount; i++) {
+            shards[i] = new Shard(seed);
+        }
+        this.shardBits = Integer.numberOfTrailingZeros(shardCount);
+        this.peerTimeoutMinutes = peerTimeoutMinutes;
+        this.clock = clock;
+    }
+
+    public int shardCount() {
+        return shards.length;
+    }
+
+    public int peerTimeoutMinutes() {
+        return peerTimeoutMinutes;
+    }
+
+    private Shard shardOf(long high) {
+        return shards[shardIndexOf(high)];
+    }
+
+    /** The shard holding hashes whose first 8 bytes are {@code high}. */
+    public int shardIndexOf(long high) {
+        return shardBits == 0 ? 0 : (int) (high >>> (64 - shardBits));
+    }
+
+    /** Records the announce and fills {@code out} with the swarm's counts and peers for the requester. */
+    public void announce(Announce a, AnnounceReply out) {
+        out.clear();
+        int now = clock.nowMinute();
+        InfoHash h = a.infoHash;
+        Shard shard = shardOf(h.high);
+        synchronized (shard) {
+            Swarm swarm = a.event == Announce.Event.STOPPED
+                    ? shard.table.get(h.high, h.middle, h.low)
+                    : shard.table.getOrCreate(h.high, h.middle, h.low);
+            if (swarm == null) {
+                return;
+            }
+            int seeders = swarm.seeders();
+            int leechers = swarm.leechers();
+            int downloaded = swarm.downloaded;
+            if (swarm.cleanedMinute != now) {
+                swarm.expire(now, peerTimeoutMinutes);
+            }
+            swarm.announce(a, now, out);
+            shard.seeders += swarm.seeders() - seeders;
+            shard.leechers += swarm.leechers() - leechers;
+            shard.completed += swarm.downloaded - downloaded;
+            if (swarm.isEmpty()) {
+                shard.table.remove(h.high, h.middle, h.low);
+            }
+        }
+    }
+
+    /** Counts of one torrent; zeros when it is unknown. */
+    public void scrape(long high, long middle, int low, ScrapeCounts out) {
+        out.clear();
+        Shard shard = shardOf(high);
+        synchronized (shard) {
+            Swarm swarm = shard.table.get(high, middle, low);
+            if (swarm != null) {
+                out.seeders = swarm.seeders();
+                out.leechers = swarm.leechers();
+                out.downloaded = swarm.downloaded;
+            }
+        }
+    }
+
+    /** Visits every torrent of one shard under that shard's lock; callers go shard by shard. */
+    public void forEachTorrent(int shardIndex, TorrentVisitor visitor) {
+        Shard shard = shards[shardIndex];
+        synchronized (shard) {
+            TorrentTable table = shard.table;
+            for (int slot = 0; slot < table.capacity(); slot++) {
+                Swarm swarm = table.swarmAt(slot);
+                if (swarm != null) {
+                    visitor.visit(table.highAt(slot), table.middleAt(slot), table.lowAt(slot),
+                            swarm.seeders(), swarm.leechers(), swarm.downloaded);
+                }
+            }
+        }
+    }
+
+    /** Copies one shard's torrents into {@code rows} (cleared first), sorted by hash. */
+    public void copySortedShard(int shardIndex, TorrentRows rows) {
+        rows.clear();
+        forEachTorrent(shardIndex, rows);
+        rows.sortByHash();
+    }
+
+    /** Removes peers past the timeout and torrents left without peers; returns the peers removed. */
+    public long sweep() {
+        int now = clock.nowMinute();
+        long removed = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                TorrentTable table = shard.table;
+                int slot = 0;
+                while (slot < table.capacity()) {
+                    Swarm swarm = table.swarmAt(slot);
+                    if (swarm != null) {
+                        int seeders = swarm.seeders();
+                        int leechers = swarm.leechers();
+                        removed += swarm.expire(now, peerTimeoutMinutes);
+                        shard.seeders += swarm.seeders() - seeders;
+                        shard.leechers += swarm.leechers() - leechers;
+                        if (swarm.isEmpty() && table.removeAt(slot)) {
+                            continue; // another entry moved into this slot: look at it too
+                        }
+                    }
+                    slot++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    public long torrents() {
+        long n = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                n += shard.table.size();
+            }
+        }
+        return n;
+    }
+
+    public long seeders() {
+        long n = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                n += shard.seeders;
+            }
+        }
+        return n;
+    }
+
+    /** Downloads counted since start ({@code completed} events, once per peer). */
+    public long completed() {
+        long n = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                n += shard.completed;
+            }
+        }
+        return n;
+    }
+
+    public long leechers() {
+        long n = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                n += shard.leechers;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.kubetracker.worker.swarm;
+
+/**
+ * Open-addressing (linear probing) map from a 20-byte info hash, held in three primitive arrays, to
+ * its {@link Swarm}. Deletion shifts the following entries back, so there are no tombstones. Not
+ * thread-safe: one table per store shard.
+ */
+final class TorrentTable {
+    private static final int INITIAL_CAPACITY = 16;
+
+    private final long seed;
+    private long[] keyHigh;
+    private long[] keyMiddle;
+    private int[] keyLow;
+    private Swarm[] swarms;
+    private int size;
+
+    TorrentTable(long seed) {
+        this.seed = seed;
+        allocate(INITIAL_CAPACITY);
+    }
+
+    int size() {
+        return size;
+    }
+
+    int capacity() {
+        return swarms.length;
+    }
+
+    /** Slot {@code i}'s swarm, or null; for iteration over {@code 0..capacity()-1}. */
+    Swarm swarmAt(int slot) {
+        return swarms[slot];
+    }
+
+    long highAt(int slot) {
+        return keyHigh[slot];
+    }
+
+    long middleAt(int slot) {
+        return keyMiddle[slot];
+    }
+
+    int lowAt(int slot) {
+        return keyLow[slot];
+    }
+
+    Swarm get(long high, long middle, int low) {
+        int slot = find(high, middle, low);
+        return slot >= 0 ? swarms[slot] : null;
+    }
+
+    Swarm getOrCreate(long high, long middle, int low) {
+        int slot = find(high, middle, low);
+        if (slot >= 0) {
+            return swarms[slot];
+        }
+        if ((size + 1) * 4 > swarms.length * 3) {
+            rehash(swarms.length * 2);
+            slot = find(high, middle, low);
+        }
+        slot = -slot - 1;
+        Swarm swarm = new Swarm();
+        keyHigh[slot] = high;
+        keyMiddle[slot] = middle;
+        keyLow[slot] = low;
+        swarms[slot] = swarm;
+        size++;
+        return swarm;
+    }
+
+    void remove(long high, long middle, int low) {
+        int slot = find(high, middle, low);
+        if (slot >= 0) {
+            removeAt(slot);
+        }
+    }
+
+    /**
+     * Removes the entry at {@code slot} and shifts later entries of the probe run back. Returns true
+     * when an entry was moved into {@code slot}, so an iterating caller must look at it again.
+     */
+    boolean removeAt(int slot) {
+        int mask = swarms.length - 1;
+        int hole = slot;
+        boolean movedIntoSlot = false;
+        int i = (hole + 1) & mask;
+        while (swarms[i] != null) {
+            int home = slotOf(keyHigh[i], keyMiddle[i], keyLow[i]) & mask;
+            // Move i into the hole when its home does not lie cyclically in (hole, i].
+            if (((i - home) & mask) >= ((i - hole) & mask)) {
+                move(i, hole);
+                if (hole == slot) {
+                    movedIntoSlot = true;
+                }
+                hole = i;
+            }
+            i = (i + 1) & mask;
+        }
+        swarms[hole] = null;
+        size--;
+        return movedIntoSlot;
+    }
+
+    private void move(int from, int to) {
+        keyHigh[to] = keyHigh[from];
+        keyMiddle[to] = keyMiddle[from];
+        keyLow[to] = keyLow[from];
+        swarms[to] = swarms[from];
+    }
+
+    /** Slot of the key, or {@code -(free slot) - 1}. */
+    private int find(long high, long middle, int low) {
+        int mask = swarms.length - 1;
+        int i = slotOf(high, middle, low) & mask;
+        while (swarms[i] != null) {
+            if (keyHigh[i] == high && keyMiddle[i] == middle && keyLow[i] == low) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -i - 1;
+    }
+
+    /**
+     * Keyed mix of the hash: clients choose info hashes freely, so an unkeyed slot function would let
+     * one client pile torrents into one probe run.
+     */
+    int slotOf(long high, long middle, int low) {
+        return (int) mix(high ^ seed, middle, low);
+    }
+
+    static long mix(long a, long b, int c) {
+        long h = a * 0x9E3779B97F4A7C15L + b;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L + c;
+        h = (h ^ (h >>> 32)) * 0xD6E8FEB86659FD93L;
+        return h ^ (h >>> 32);
+    }
+
+    private void rehash(int newCapacity) {
+        long[] oldHigh = keyHigh;
+        long[] oldMiddle = keyMiddle;
+        int[] oldLow = keyLow;
+        Swarm[] oldSwarms = swarms;
+        allocate(newCapacity);
+        for (int i = 0; i < oldSwarms.length; i++) {
+            if (oldSwarms[i] != null) {
+                int slot = -find(oldHigh[i], oldMiddle[i], oldLow[i]) - 1;
+                keyHigh[slot] = oldHigh[i];
+                keyMiddle[slot] = oldMiddle[i];
+                keyLow[slot] = oldLow[i];
+                swarms[slot] = oldSwarms[i];
+            }
+        }
+    }
+
+    private void allocate(int capacity) {
+        keyHigh = new long[capacity];
+        keyMiddle = new long[capacity];
+        keyLow = new int[capacity];
+        swarms = new Swarm[capacity];
+    }
+}
