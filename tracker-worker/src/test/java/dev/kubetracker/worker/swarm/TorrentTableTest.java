@@ -1,0 +1,61 @@
+package dev.kubetracker.worker.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TorrentTableTest {
+    @Test
+    void behavesLikeAMapUnderRandomInsertsAndRemovals() {
+        TorrentTable table = new TorrentTable(42);
+        Map<Long, Swarm> model = new HashMap<>();
+        Random random = new Random(7);
+        for (int op = 0; op < 200_000; op++) {
+            long key = random.nextInt(5_000); // few keys: long probe runs, many deletions inside them
+            if (random.nextInt(3) == 0) {
+                table.remove(key, ~key, (int) key);
+                model.remove(key);
+            } else {
+                Swarm s = table.getOrCreate(key, ~key, (int) key);
+                Swarm expected = model.computeIfAbsent(key, k -> s);
+                assertSame(expected, s);
+            }
+        }
+        assertEquals(model.size(), table.size());
+        for (long key = 0; key < 5_000; key++) {
+            Swarm s = table.get(key, ~key, (int) key);
+            if (model.containsKey(key)) {
+                assertSame(model.get(key), s);
+            } else {
+                assertNull(s);
+            }
+        }
+    }
+
+    @Test
+    void removingWhileIteratingRemovesExactlyTheChosenEntries() {
+        TorrentTable table = new TorrentTable(1);
+        for (long key = 0; key < 1000; key++) {
+            table.getOrCreate(key, 0, 0).downloaded = (int) key;
+        }
+        int slot = 0;
+        while (slot < table.capacity()) {
+            Swarm s = table.swarmAt(slot);
+            if (s != null && s.downloaded % 2 == 0) {
+                if (table.removeAt(slot)) {
+                    continue;
+                }
+            }
+            slot++;
+        }
+        assertEquals(500, table.size());
+        for (long key = 0; key < 1000; key++) {
+            assertEquals(key % 2 == 1, table.get(key, 0, 0) != null);
+        }
+    }
+}
