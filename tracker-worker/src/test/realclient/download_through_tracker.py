@@ -325,16 +325,26 @@ class LtPeer:
         out.extend("  " + e for e in self.events)
         return out
 
-    def close(self):
-        # Pausing first makes libtorrent send event=stopped to the tracker
-        # (bounded by stop_tracker_timeout), which leaves the tracker's swarm
-        # clean for the next test; the destructor then waits for that.
+    def close(self, timeout=2.5):
+        # Pausing makes libtorrent send event=stopped, which leaves the
+        # tracker's swarm clean for the next test.  Wait for the tracker's
+        # answer before destroying the session: destroying it right after
+        # pause() races with that announce, and then shutdown sometimes
+        # stalls for the full stop_tracker_timeout (seen with udp://).
+        t = time.monotonic()
         try:
             self.ses.pause()
-        except Exception:
-            pass
+            if self.replies > 0:  # event=stopped only follows a started
+                answered = False
+                while not answered and time.monotonic() - t < timeout:
+                    answered = any(isinstance(a, (lt.tracker_reply_alert,
+                                                  lt.tracker_error_alert))
+                                   for a in self.poll(0.1))
+        except Exception as e:
+            log("%s: error while closing: %s" % (self.name, e))
         self.handle = None
         self.ses = None
+        log("%s: session closed in %.2fs" % (self.name, time.monotonic() - t))
 
 
 def describe_tracker_entry(t):

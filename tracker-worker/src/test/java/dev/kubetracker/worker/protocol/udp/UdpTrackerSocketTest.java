@@ -1,0 +1,223 @@
+package dev.kubetracker.worker.protocol.udp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.worker.net.ClientAddress;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The real worker on loopback, spoken to with real datagrams over IPv4 and IPv6. */
+@QuarkusTest
+class UdpTrackerSocketTest {
+    static final int PORT = 16969;
+
+    /** A client socket with the small conveniences of BEP 15. */
+    private static final class Client implements AutoCloseable {
+        final DatagramSocket socket;
+        final InetSocketAddress tracker;
+        int transaction = 1000;
+
+        Client(String host) throws IOException {
+            socket = new DatagramSocket(0, InetAddress.getByName(host));
+            socket.setSoTimeout(3000);
+            tracker = new InetSocketAddress(host, PORT);
+        }
+
+        void send(byte[] data) throws IOException {
+            socket.send(new DatagramPacket(data, data.length, tracker));
+        }
+
+        ByteBuffer receive() throws IOException {
+            DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+            socket.receive(p);
+            return ByteBuffer.wrap(Arrays.copyOf(p.getData(), p.getLength()));
+        }
+
+        /** Sends, then returns the reply carrying this transaction id (skipping replies to earlier junk). */
+        ByteBuffer call(ByteBuffer request) throws IOException {
+            int tid = request.getInt(12);
+            send(Arrays.copyOf(request.array(), request.position()));
+            while (true) {
+                ByteBuffer reply = receive();
+                if (reply.remaining() >= 8 && reply.getInt(4) == tid) {
+                    return reply;
+                }
+            }
+        }
+
+        long connect() throws IOException {
+            ByteBuffer reply = call(ByteBuffer.allocate(16).putLong(UdpRequestHandler.PROTOCOL_ID).putInt(0)
+                    .putInt(++transaction));
+            assertEquals(16, reply.remaining());
+            assertEquals(0, reply.getInt(0));
+            return reply.getLong(8);
+        }
+
+        ByteBuffer announce(long connectionId, byte[] hash, int event, long left, int numwant, int port)
+                throws IOException {
+            return call(announceRequest(connectionId, ++transaction, hash, event, left, numwant, port));
+        }
+
+        ByteBuffer scrape(long connectionId, byte[]... hashes) throws IOException {
+            ByteBuffer request = ByteBuffer.allocate(16 + 20 * hashes.length).putLong(connectionId).putInt(2)
+                    .putInt(++transaction);
+            for (byte[] h : hashes) {
+                request.put(h);
+            }
+            return call(request);
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    static ByteBuffer announceRequest(long connectionId, int tid, byte[] hash, int event, long left, int numwant,
+                                      int port) {
+        return ByteBuffer.allocate(98).putLong(connectionId).putInt(1).putInt(tid).put(hash)
+                .put("-KT0001-abcdefghijkl".getBytes(StandardCharsets.US_ASCII))
+                .putLong(0).putLong(left).putLong(0).putInt(event).putInt(0).putInt(42).putInt(numwant)
+                .putShort((short) port);
+    }
+
+    private static byte[] hash(int seed) {
+        byte[] h = new byte[20];
+        new Random(seed).nextBytes(h);
+        return h;
+    }
+
+    private static String errorText(ByteBuffer reply) {
+        assertEquals(3, reply.getInt(0), "an error packet");
+        return new String(reply.array(), 8, reply.remaining() - 8, StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void ipv4AndIpv6ClientsAnnounceAndScrape() throws IOException {
+        byte[] h = hash(100);
+        try (Client v4 = new Client("127.0.0.1"); Client v6 = new Client("::1")) {
+            ByteBuffer first = v4.announce(v4.connect(), h, 2, 0, -1, 6881);
+            assertEquals(1, first.getInt(0));
+            assertEquals(0, first.getInt(12), "leechers");
+            assertEquals(1, first.getInt(16), "seeders");
+            assertEquals(20, first.remaining(), "never yourself");
+
+            ByteBuffer second = v6.announce(v6.connect(), h, 2, 100, -1, 6882);
+            assertEquals(1, second.getInt(12));
+            assertEquals(1, second.getInt(16));
+            assertEquals(20, second.remaining(), "an IPv6 client gets only IPv6 peers: none yet");
+
+            ByteBuffer third = v6.announce(v6.connect(), h, 0, 100, -1, 6883);
+            assertEquals(20 + 18, third.remaining());
+            assertEquals(0, third.getLong(20));
+            assertEquals(1, third.getLong(28));
+            assertEquals(6882, third.getShort(36) & 0xFFFF);
+
+            ByteBuffer fourth = v4.announce(v4.connect(), h, 0, 100, -1, 6884);
+            assertEquals(20 + 6, fourth.remaining());
+            assertEquals(0x7F000001, fourth.getInt(20));
+            assertEquals(6881, fourth.getShort(24) & 0xFFFF);
+
+            ByteBuffer scrape = v4.scrape(v4.connect(), h, hash(101));
+            assertEquals(8 + 24, scrape.remaining());
+            assertEquals(1, scrape.getInt(8), "seeders");
+            assertEquals(0, scrape.getInt(12), "completed");
+            assertEquals(3, scrape.getInt(16), "leechers");
+            assertEquals(0, scrape.getInt(20) | scrape.getInt(24) | scrape.getInt(28));
+        }
+    }
+
+    @Test
+    void connectionIdsExpireAndCannotBeForged() throws IOException {
+        byte[] secret = Files.readAllBytes(Path.of("src/test/resources/connection-id.key"));
+        int now = (int) (System.currentTimeMillis() / 60_000);
+        ClientAddress loopback = new ClientAddress();
+        loopback.setV4(0x7F000001);
+        long fresh = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now).issue(loopback);
+        long expired = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now - 12).issue(loopback);
+        long otherKey = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now).issue(loopback);
+        byte[] h = hash(102);
+        try (Client client = new Client("127.0.0.1")) {
+            assertEquals(1, client.announce(fresh, h, 2, 0, -1, 6881).getInt(0),
+                    "an id minted with the shared key is accepted: what lets workers share clients");
+            assertEquals("invalid or expired connection id", errorText(client.announce(expired, h, 2, 0, -1, 6882)));
+            assertEquals("invalid or expired connection id", errorText(client.announce(otherKey, h, 2, 0, -1, 6883)));
+            assertEquals("invalid or expired connection id", errorText(client.scrape(fresh ^ 1, h)));
+            assertEquals(1, client.scrape(client.connect(), h).getInt(8), "only the valid announce counted");
+        }
+    }
+
+    @Test
+    void scrapeWithNoHashIsRefusedAndWith200HashesAnswers74() throws IOException {
+        try (Client client = new Client("127.0.0.1")) {
+            long id = client.connect();
+            assertEquals("scrape without info_hash", errorText(client.scrape(id)));
+            byte[][] many = new byte[200][];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = hash(5000 + i);
+            }
+            ByteBuffer reply = client.scrape(id, many);
+            assertEquals(2, reply.getInt(0));
+            assertEquals(8 + 74 * 12, reply.remaining());
+        }
+    }
+
+    @Test
+    void survivesJunkOfEveryLengthAndKeepsItsState() throws IOException {
+        byte[] h = hash(103);
+        try (Client client = new Client("127.0.0.1"); Client v6 = new Client("::1")) {
+            long id = client.connect();
+            client.announce(id, h, 2, 0, -1, 7001);
+            client.announce(id, h, 2, 5, -1, 7002);
+
+            Random random = new Random(3);
+            for (int length = 0; length <= 120; length++) {
+                for (int round = 0; round < 4; round++) {
+                    byte[] junk = new byte[length];
+                    random.nextBytes(junk);
+                    if (round == 1 && length >= 16) {
+                        ByteBuffer.wrap(junk).putLong(0, id).putInt(8, 1); // a valid id, garbage after it
+                    }
+                    if (round == 2 && length >= 16) {
+                        ByteBuffer.wrap(junk).putLong(0, UdpRequestHandler.PROTOCOL_ID ^ 1).putInt(8, 0);
+                    }
+                    client.send(junk);
+                    v6.send(junk);
+                }
+            }
+            // Wrong magic: dropped without a reply, so the next reply is the real connect's.
+            client.send(ByteBuffer.allocate(16).putLong(0x41727101981L).putInt(0).putInt(-5).array());
+            drain(client);
+            long again = client.connect();
+            ByteBuffer scrape = client.scrape(again, h);
+            assertEquals(1, scrape.getInt(8), "seeders kept");
+            assertEquals(1, scrape.getInt(16), "leechers kept");
+            assertEquals(1, v6.announce(v6.connect(), hash(104), 2, 0, -1, 7003).getInt(0), "IPv6 still served");
+        }
+    }
+
+    private static void drain(Client client) throws IOException {
+        client.socket.setSoTimeout(300);
+        try {
+            while (true) {
+                ByteBuffer reply = client.receive();
+                assertTrue(reply.getInt(4) != -5, "wrong magic must not be answered");
+            }
+        } catch (SocketTimeoutException expected) {
+            client.socket.setSoTimeout(3000);
+        }
+    }
+}
