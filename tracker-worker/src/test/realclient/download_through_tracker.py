@@ -198,6 +198,7 @@ class LtPeer:
         self.last_error = None
         self.last_error_msg = None
         self.finished = False
+        self.finished_at = None  # monotonic time of torrent_finished_alert
         self.handle = None
         settings = {
             "listen_interfaces": "%s:%d" % (bracket(host), port),
@@ -288,6 +289,7 @@ class LtPeer:
                 self.tracker_events.append(line)
             elif isinstance(a, lt.torrent_finished_alert):
                 self.finished = True
+                self.finished_at = now
                 log("%s: %s" % (self.name, line))
             elif isinstance(a, (lt.file_error_alert, lt.torrent_error_alert)):
                 log("%s: %s" % (self.name, line))
@@ -417,6 +419,18 @@ def download_libtorrent(seeder, ti, dl_dir, host, family, taken_ports, deadline,
             leecher.reannounce()
             last_kick = now
     leecher.flush()
+    # On finishing, libtorrent announces event=completed.  Let that round
+    # trip finish: an event=stopped sent (at close) while it is still in
+    # flight sometimes gets no answer, stalling shutdown for
+    # stop_tracker_timeout.  The outcome is not part of the verdict.
+    if leecher.finished_at is None:
+        leecher.finished_at = time.monotonic()
+    wait_until = min(deadline, time.monotonic() + 3)
+    while time.monotonic() < wait_until and not any(
+            t is not None and t >= leecher.finished_at
+            for t in (leecher.last_reply, leecher.last_error)):
+        seeder.poll(0)
+        leecher.poll(0.1)
 
 
 def download_aria2(seeder, torrent_path, dl_dir, tmp, scheme, host, family,

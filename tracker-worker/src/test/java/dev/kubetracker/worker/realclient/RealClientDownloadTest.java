@@ -35,6 +35,7 @@ class RealClientDownloadTest {
         "http://127.0.0.1:16969/announce, aria2",
         "udp://127.0.0.1:16969/announce, aria2",
         "http://[::1]:16969/announce, libtorrent",
+        "udp://[::1]:16969/announce, libtorrent",
     })
     void downloadCompletesWithMatchingChecksum(String tracker, String client) throws Exception {
         assumeClientsInstalled();

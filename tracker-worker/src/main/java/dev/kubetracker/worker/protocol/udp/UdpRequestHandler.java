@@ -61,6 +61,7 @@ public final class UdpRequestHandler {
      * false when the datagram is dropped.
      */
     public boolean handle(ByteBuf in, ClientAddress client, ByteBuf out) {
+        counters.udpPacket();
         int start = in.readerIndex();
         int length = in.readableBytes();
         if (length < HEADER) {

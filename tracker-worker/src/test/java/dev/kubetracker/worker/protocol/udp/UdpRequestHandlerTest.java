@@ -197,5 +197,6 @@ class UdpRequestHandlerTest {
         }
         assertTrue(handle(announce(id, 2, 0, -1, 6881), client));
         assertEquals(1, out.getInt(0), "still serving");
+        assertEquals(121 * 50 + 2, counters.udpPackets(), "every datagram counted, valid or not");
     }
 }
