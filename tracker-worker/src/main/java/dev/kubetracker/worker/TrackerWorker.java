@@ -1,6 +1,9 @@
 package dev.kubetracker.worker;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.access.AccessListReloader;
 import dev.kubetracker.worker.config.TrackerConfig;
+import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.Cidr;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
@@ -54,6 +57,8 @@ public class TrackerWorker {
     private UdpFrontend udp;
     private HttpFrontend http;
     private ScheduledExecutorService sweeper;
+    private AccessList accessList;
+    private AccessListReloader accessListReloader;
     private volatile boolean serving;
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -65,6 +70,8 @@ public class TrackerWorker {
                 .filter(s -> !s.isBlank()).map(Cidr::parse).toList());
         TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE));
         TrackerMetrics.bind(registry, counters, store);
+        accessList = startAccessList();
+        RandomPeers randomPeers = randomPeers();
 
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tracker-sweep");
@@ -78,14 +85,14 @@ public class TrackerWorker {
             ConnectionIds ids = connectionIds();
             int sockets = config.udp().sockets() > 0 ? config.udp().sockets() : cores;
             udp = UdpFrontend.bind(config.host(), config.udp().port(), sockets,
-                    () -> new UdpRequestHandler(store, ids, policy, counters));
+                    () -> new UdpRequestHandler(store, ids, policy, counters, accessList, randomPeers));
         }
         if (config.http().port() != 0) {
             http = HttpFrontend.deploy(vertx,
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,
                             config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
                     context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
-                            context));
+                            accessList, randomPeers, context));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",
@@ -97,6 +104,9 @@ public class TrackerWorker {
 
     void onStop(@Observes ShutdownEvent event) {
         serving = false;
+        if (accessListReloader != null) {
+            accessListReloader.close();
+        }
         if (udp != null) {
             udp.close();
         }
@@ -119,6 +129,43 @@ public class TrackerWorker {
 
     public RequestCounters counters() {
         return counters;
+    }
+
+    public AccessList accessList() {
+        return accessList;
+    }
+
+    /** The access list's reloader, or null when the mode is off. */
+    public AccessListReloader accessListReloader() {
+        return accessListReloader;
+    }
+
+    private AccessList startAccessList() {
+        AccessList.Mode mode = config.accessList().mode();
+        if (mode == AccessList.Mode.OFF) {
+            return AccessList.off();
+        }
+        if (config.accessList().file().isEmpty()) {
+            throw new IllegalArgumentException("tracker.access-list.mode is " + mode.name().toLowerCase()
+                    + " but tracker.access-list.file is not set");
+        }
+        AccessList list = new AccessList(mode);
+        accessListReloader = new AccessListReloader(list, config.accessList().file().get(), store,
+                config.accessList().watch());
+        accessListReloader.start();
+        TrackerMetrics.bindAccessList(registry, list, accessListReloader, counters);
+        return list;
+    }
+
+    private RandomPeers randomPeers() {
+        int[] ports = RandomPeers.parsePorts(config.deniability().ports());
+        RandomPeers peers = new RandomPeers(config.deniability().probability(), config.deniability().maxPeers(),
+                ports[0], ports[1]);
+        if (peers.enabled()) {
+            LOG.infof("plausible deniability on: %.0f%% of replies get up to %d random peers (ports %d-%d)",
+                    config.deniability().probability() * 100, config.deniability().maxPeers(), ports[0], ports[1]);
+        }
+        return peers;
     }
 
     private void sweep() {

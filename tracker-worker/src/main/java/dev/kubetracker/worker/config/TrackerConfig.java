@@ -36,9 +36,40 @@ public interface TrackerConfig {
     /** CIDRs whose {@code X-Forwarded-For} header is believed; empty means nobody's. */
     Optional<List<String>> trustedProxies();
 
+    AccessList accessList();
+
+    Deniability deniability();
+
     /** Number of lock stripes of the swarm store (a power of two). */
     @WithDefault("1024")
     int storeShards();
+
+    interface AccessList {
+        /** {@code off}, {@code blacklist} or {@code whitelist}. */
+        @WithDefault("off")
+        dev.kubetracker.worker.access.AccessList.Mode mode();
+
+        /** The list: one 40-hex-digit info hash at the start of each line (a mounted ConfigMap key). */
+        Optional<Path> file();
+
+        /** Reload when the file changes (besides SIGHUP, which always reloads). */
+        @WithDefault("true")
+        boolean watch();
+    }
+
+    interface Deniability {
+        /** Share of announce replies (0 to 1) that get random peers mixed in; 0 turns it off. */
+        @WithDefault("0")
+        double probability();
+
+        /** Most random peers per such reply. */
+        @WithDefault("0")
+        int maxPeers();
+
+        /** Ports the random peers get, as {@code first-last}. */
+        @WithDefault("1024-65535")
+        String ports();
+    }
 
     interface Http {
         /** 0 disables HTTP. */

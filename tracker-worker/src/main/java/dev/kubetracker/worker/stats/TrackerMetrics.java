@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.stats;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.access.AccessListReloader;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.stats.RequestCounters.Protocol;
 import dev.kubetracker.worker.swarm.Announce;
@@ -56,5 +58,26 @@ public final class TrackerMetrics {
                 .description("Peers by role").tag("role", "leecher").register(registry);
         FunctionCounter.builder("tracker.downloads.completed", store, SwarmStore::completed)
                 .description("Completed downloads counted (once per peer)").register(registry);
+    }
+
+    public static void bindAccessList(MeterRegistry registry, AccessList list, AccessListReloader reloader,
+                                      RequestCounters c) {
+        String mode = list.mode().name().toLowerCase();
+        Gauge.builder("tracker.access.list.entries", list, AccessList::size)
+                .description("Info hashes in the access list").tag("mode", mode).register(registry);
+        Gauge.builder("tracker.access.list.last.reload", reloader, r -> r.lastReloadEpochMillis() / 1000.0)
+                .description("When the access list was last loaded (Unix time, seconds)").baseUnit("seconds")
+                .register(registry);
+        FunctionCounter.builder("tracker.access.list.reloads", reloader, AccessListReloader::reloads)
+                .description("Access list loads that succeeded").register(registry);
+        FunctionCounter.builder("tracker.access.list.reload.failures", reloader, AccessListReloader::reloadFailures)
+                .description("Access list reloads that could not read the file (the previous list stayed)")
+                .register(registry);
+        Gauge.builder("tracker.access.list.malformed.lines", reloader, AccessListReloader::malformedLines)
+                .description("Malformed lines skipped in the last load").register(registry);
+        for (Protocol p : Protocol.values()) {
+            FunctionCounter.builder("tracker.access.list.refused", c, x -> x.errors(p, ErrorReason.NOT_AUTHORIZED))
+                    .description("Requests refused by the access list").tag("protocol", p.tag()).register(registry);
+        }
     }
 }

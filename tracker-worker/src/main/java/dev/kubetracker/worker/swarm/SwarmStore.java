@@ -131,6 +131,30 @@ public final class SwarmStore {
         rows.sortByHash();
     }
 
+    /** Drops every torrent the predicate selects, with its peers; returns how many torrents. */
+    public long removeTorrents(InfoHashPredicate doomed) {
+        long removed = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                TorrentTable table = shard.table;
+                int slot = 0;
+                while (slot < table.capacity()) {
+                    Swarm swarm = table.swarmAt(slot);
+                    if (swarm != null && doomed.test(table.highAt(slot), table.middleAt(slot), table.lowAt(slot))) {
+                        shard.seeders -= swarm.seeders();
+                        shard.leechers -= swarm.leechers();
+                        removed++;
+                        if (table.removeAt(slot)) {
+                            continue; // another entry moved into this slot: look at it too
+                        }
+                    }
+                    slot++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Removes peers past the timeout and torrents left without peers; returns the peers removed. */
     public long sweep() {
         int now = clock.nowMinute();

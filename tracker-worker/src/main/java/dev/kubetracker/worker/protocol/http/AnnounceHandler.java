@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -11,6 +13,7 @@ import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.PeerRecord;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * HTTP announce (BEP 3, 7, 23): decodes the query into an {@link Announce}, updates the store and
@@ -22,14 +25,19 @@ final class AnnounceHandler {
     private final SwarmStore store;
     private final AnnouncePolicy policy;
     private final RequestCounters counters;
+    private final AccessList accessList;
+    private final RandomPeers randomPeers;
     private final QueryParser query = new QueryParser();
     private final Announce announce = new Announce();
     private final AnnounceReply reply;
 
-    AnnounceHandler(SwarmStore store, AnnouncePolicy policy, RequestCounters counters) {
+    AnnounceHandler(SwarmStore store, AnnouncePolicy policy, RequestCounters counters, AccessList accessList,
+                    RandomPeers randomPeers) {
         this.store = store;
         this.policy = policy;
         this.counters = counters;
+        this.accessList = accessList;
+        this.randomPeers = randomPeers;
         this.reply = new AnnounceReply(policy.numwantMax());
     }
 
@@ -85,8 +93,17 @@ final class AnnounceHandler {
         a.address6High = client.v6High;
         a.address6Low = client.v6Low;
         a.numwant = policy.numwant(numwant, reply.capacity());
+        if (!accessList.allows(a.infoHash.high, a.infoHash.middle, a.infoHash.low)) {
+            // A refusal is an answer, not a malformed request: status 200, as opentracker.
+            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
+            BencodeWriter.failure(out, AccessList.REFUSAL);
+            return HttpResult.OK;
+        }
 
         store.announce(a, reply);
+        if (a.event != Announce.Event.STOPPED) {
+            randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
+        }
         counters.announce(RequestCounters.Protocol.HTTP, client.family, a.event);
         writeReply(out, compact);
         return HttpResult.OK;

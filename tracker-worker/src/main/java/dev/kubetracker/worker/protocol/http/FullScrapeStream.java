@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.InfoHash;
@@ -45,6 +46,7 @@ final class FullScrapeStream {
     private final Context context;
     private final Format format;
     private final RequestCounters counters;
+    private final AccessList accessList;
     private final TorrentRows rows = new TorrentRows();
     private final byte[] hash = new byte[InfoHash.LENGTH];
     private final GZIPOutputStream gzip;
@@ -55,7 +57,8 @@ final class FullScrapeStream {
     private boolean closed;
 
     FullScrapeStream(SwarmStore store, HttpServerResponse response, Context context, Format format,
-                     boolean gzipped, RequestCounters counters) {
+                     boolean gzipped, RequestCounters counters, AccessList accessList) {
+        this.accessList = accessList;
         this.store = store;
         this.response = response;
         this.context = context;
@@ -90,7 +93,9 @@ final class FullScrapeStream {
         while (nextShard < turnEnd && !response.writeQueueFull()) {
             store.copySortedShard(nextShard++, rows);
             for (int row = 0; row < rows.size(); row++) {
-                writeRow(row);
+                if (accessList.allows(rows.high(row), rows.middle(row), rows.low(row))) {
+                    writeRow(row);
+                }
             }
             if (plain.readableBytes() >= CHUNK_BYTES) {
                 emit(false);

@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.IpLiteral;
 import dev.kubetracker.worker.net.TrustedProxies;
@@ -34,6 +36,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
     private final TrackerStats stats;
     private final TrustedProxies trustedProxies;
     private final Context context;
+    private final AccessList accessList;
     private final AnnounceHandler announce;
     private final ScrapeHandler scrape;
     private final QueryParser statsQuery = new QueryParser();
@@ -41,14 +44,16 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
     private final ClientAddress scratch = new ClientAddress();
 
     public HttpTracker(SwarmStore store, AnnouncePolicy policy, int scrapeMaxHashes, RequestCounters counters,
-                       TrackerStats stats, TrustedProxies trustedProxies, Context context) {
+                       TrackerStats stats, TrustedProxies trustedProxies, AccessList accessList,
+                       RandomPeers randomPeers, Context context) {
+        this.accessList = accessList;
         this.store = store;
         this.counters = counters;
         this.stats = stats;
         this.trustedProxies = trustedProxies;
         this.context = context;
-        this.announce = new AnnounceHandler(store, policy, counters);
-        this.scrape = new ScrapeHandler(store, counters, scrapeMaxHashes);
+        this.announce = new AnnounceHandler(store, policy, counters, accessList, randomPeers);
+        this.scrape = new ScrapeHandler(store, counters, scrapeMaxHashes, accessList);
     }
 
     /** Counts an accepted connection (opentracker's {@code tcp accept}). */
@@ -100,7 +105,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
                 boolean gzip = acceptsGzip(request);
                 counters.fullScrape(gzip);
                 new FullScrapeStream(store, request.response(), context, FullScrapeStream.Format.BENCODE, gzip,
-                        counters).start();
+                        counters, accessList).start();
             }
         } else if (pathEnd == 6 && uri.startsWith("/stats")) {
             serveStats(request, uri);
@@ -172,7 +177,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
             }
             boolean gzip = acceptsGzip(request);
             counters.fullScrape(gzip);
-            new FullScrapeStream(store, response, context, f, gzip, counters).start();
+            new FullScrapeStream(store, response, context, f, gzip, counters, accessList).start();
             return;
         }
         String body = stats.render(mode);

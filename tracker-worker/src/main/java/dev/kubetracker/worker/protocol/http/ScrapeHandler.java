@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
@@ -16,6 +17,7 @@ final class ScrapeHandler {
     private final SwarmStore store;
     private final RequestCounters counters;
     private final int maxHashes;
+    private final AccessList accessList;
     private final QueryParser query = new QueryParser();
     private final ScrapeCounts counts = new ScrapeCounts();
     private final long[] highs;
@@ -24,8 +26,9 @@ final class ScrapeHandler {
     private final byte[] hashBytes = new byte[InfoHash.LENGTH];
     private final InfoHash hash = new InfoHash();
 
-    ScrapeHandler(SwarmStore store, RequestCounters counters, int maxHashes) {
+    ScrapeHandler(SwarmStore store, RequestCounters counters, int maxHashes, AccessList accessList) {
         this.store = store;
+        this.accessList = accessList;
         this.counters = counters;
         this.maxHashes = maxHashes;
         this.highs = new long[maxHashes];
@@ -44,8 +47,10 @@ final class ScrapeHandler {
         return query.failed();
     }
 
+    /** Refused hashes are left out of the reply; when every named hash is refused, the reply is a failure. */
     int handle(String uri, int family, ByteBuf out) {
         int n = 0;
+        int refused = 0;
         query.reset(uri);
         while (query.next()) {
             if (!query.keyIs("info_hash")) {
@@ -54,14 +59,23 @@ final class ScrapeHandler {
             if (query.valueLength() != InfoHash.LENGTH) {
                 return fail(out, ErrorReason.BAD_INFO_HASH, "info_hash must be 20 bytes");
             }
-            if (n == maxHashes) {
+            if (n + refused == maxHashes) {
                 return fail(out, ErrorReason.TOO_MANY_HASHES, "too many info_hash values (at most " + maxHashes + ")");
             }
             hash.set(query.value(), 0);
-            n = insertSorted(n, hash.high, hash.middle, hash.low);
+            if (accessList.allows(hash.high, hash.middle, hash.low)) {
+                n = insertSorted(n, hash.high, hash.middle, hash.low);
+            } else {
+                refused++;
+            }
         }
         if (query.failed()) {
             return fail(out, ErrorReason.MALFORMED_REQUEST, "malformed query string");
+        }
+        if (n == 0 && refused > 0) {
+            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
+            BencodeWriter.failure(out, AccessList.REFUSAL);
+            return HttpResult.OK;
         }
         counters.scrape(RequestCounters.Protocol.HTTP, family);
         BencodeWriter.dictStart(out);

@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.protocol.udp;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
@@ -11,6 +13,7 @@ import dev.kubetracker.worker.swarm.ScrapeCounts;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * BEP 15 request handling, independent of sockets: decodes a datagram in place and writes the reply.
@@ -43,17 +46,21 @@ public final class UdpRequestHandler {
     private final ConnectionIds connectionIds;
     private final AnnouncePolicy policy;
     private final RequestCounters counters;
+    private final AccessList accessList;
+    private final RandomPeers randomPeers;
 
     private final Announce announce = new Announce();
     private final AnnounceReply reply = new AnnounceReply(MAX_PEERS_V4);
     private final ScrapeCounts counts = new ScrapeCounts();
 
     public UdpRequestHandler(SwarmStore store, ConnectionIds connectionIds, AnnouncePolicy policy,
-                             RequestCounters counters) {
+                             RequestCounters counters, AccessList accessList, RandomPeers randomPeers) {
         this.store = store;
         this.connectionIds = connectionIds;
         this.policy = policy;
         this.counters = counters;
+        this.accessList = accessList;
+        this.randomPeers = randomPeers;
     }
 
     /**
@@ -117,8 +124,14 @@ public final class UdpRequestHandler {
         a.left = in.getLong(start + 64);
         boolean v6 = client.family == 6;
         a.numwant = policy.numwant(in.getInt(start + 92), v6 ? MAX_PEERS_V6 : MAX_PEERS_V4);
+        if (!accessList.allows(a.infoHash.high, a.infoHash.middle, a.infoHash.low)) {
+            return error(out, transactionId, ErrorReason.NOT_AUTHORIZED, AccessList.REFUSAL);
+        }
 
         store.announce(a, reply);
+        if (a.event != Announce.Event.STOPPED) {
+            randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
+        }
         counters.announce(RequestCounters.Protocol.UDP, client.family, a.event);
 
         out.writeInt(ACTION_ANNOUNCE).writeInt(transactionId).writeInt(policy.randomizedInterval())
@@ -146,7 +159,15 @@ public final class UdpRequestHandler {
         out.writeInt(ACTION_SCRAPE).writeInt(transactionId);
         for (int i = 0; i < hashes; i++) {
             int at = start + HEADER + 20 * i;
-            store.scrape(in.getLong(at), in.getLong(at + 8), in.getInt(at + 16), counts);
+            long high = in.getLong(at);
+            long middle = in.getLong(at + 8);
+            int low = in.getInt(at + 16);
+            store.scrape(high, middle, low, counts);
+            if (!accessList.allows(high, middle, low)) {
+                counts.seeders = 0; // a refused torrent does not exist here, whatever is left in RAM
+                counts.downloaded = 0;
+                counts.leechers = 0;
+            }
             out.writeInt(counts.seeders).writeInt(counts.downloaded).writeInt(counts.leechers);
         }
         return true;

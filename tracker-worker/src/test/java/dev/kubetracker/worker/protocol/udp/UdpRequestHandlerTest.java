@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
@@ -20,7 +22,8 @@ class UdpRequestHandlerTest {
     private final ConnectionIds ids = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now);
     private final RequestCounters counters = new RequestCounters();
     private final UdpRequestHandler handler =
-            new UdpRequestHandler(store, ids, new AnnouncePolicy(1800, 900, 50, 200), counters);
+            new UdpRequestHandler(store, ids, new AnnouncePolicy(1800, 900, 50, 200), counters, AccessList.off(),
+                    new RandomPeers(0, 0, 1024, 65535));
     private final ByteBuf out = Unpooled.buffer();
 
     private static ClientAddress v4(int address) {

@@ -1,0 +1,131 @@
+package dev.kubetracker.worker.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.worker.swarm.Announce;
+import dev.kubetracker.worker.swarm.AnnounceReply;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AccessListReloaderTest {
+    static final String A = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    static final String B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    static final long AH = 0xaaaaaaaaaaaaaaaaL;
+    static final long BH = 0xbbbbbbbbbbbbbbbbL;
+
+    @TempDir
+    Path dir;
+
+    private final SwarmStore store = new SwarmStore(16, 45, () -> 100);
+
+    private void announce(long high) {
+        Announce a = new Announce();
+        a.clear();
+        a.infoHash.set(high, high, (int) high);
+        a.address4 = 0x01020304;
+        a.port = 1;
+        a.left = 0;
+        store.announce(a, new AnnounceReply(10));
+    }
+
+    private static boolean allows(AccessList list, long high) {
+        return list.allows(high, high, (int) high);
+    }
+
+    /** Waits (bounded) for a condition that a background reload makes true. */
+    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 15 s: " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aBlacklistReloadDropsTheNewlyListedSwarmAndKeepsTheOthers() throws IOException {
+        Path file = Files.writeString(dir.resolve("list"), A + "\n");
+        AccessList list = new AccessList(AccessList.Mode.BLACKLIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, file, store, false)) {
+            reloader.start();
+            assertFalse(allows(list, AH));
+            assertTrue(allows(list, BH));
+            announce(BH);
+            announce(0x1111111111111111L);
+            Files.writeString(file, A + "\n" + B + "\n");
+            assertTrue(reloader.reload("test"));
+            assertFalse(allows(list, BH));
+            assertEquals(1, store.torrents(), "B's swarm dropped, the other kept");
+            assertEquals(1, store.seeders());
+        }
+    }
+
+    @Test
+    void anUnreadableFileKeepsThePreviousList() throws IOException {
+        Path file = Files.writeString(dir.resolve("list"), A + "\n");
+        AccessList list = new AccessList(AccessList.Mode.WHITELIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, file, store, false)) {
+            reloader.start();
+            assertTrue(allows(list, AH));
+            Files.delete(file);
+            assertFalse(reloader.reload("test"));
+            assertTrue(allows(list, AH), "previous list in force");
+            assertEquals(1, reloader.reloadFailures());
+        }
+    }
+
+    @Test
+    void aWhitelistThatCannotBeReadAtStartRefusesEverything() {
+        AccessList list = new AccessList(AccessList.Mode.WHITELIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, dir.resolve("missing"), store, false)) {
+            reloader.start();
+            assertFalse(allows(list, AH));
+            assertEquals(1, reloader.reloadFailures());
+        }
+    }
+
+    @Test
+    void seesARewriteOfTheFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("list"), A + "\n");
+        AccessList list = new AccessList(AccessList.Mode.BLACKLIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, file, store, true)) {
+            reloader.start();
+            Files.writeString(file, B + "\n");
+            eventually(() -> !allows(list, BH) && allows(list, AH), "rewrite seen");
+        }
+    }
+
+    @Test
+    void seesAnEditorReplacingTheFileByRename() throws Exception {
+        Path file = Files.writeString(dir.resolve("list"), A + "\n");
+        AccessList list = new AccessList(AccessList.Mode.BLACKLIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, file, store, true)) {
+            reloader.start();
+            Path temp = Files.writeString(dir.resolve(".list.swp"), B + "\n");
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            eventually(() -> !allows(list, BH) && allows(list, AH), "rename seen");
+        }
+    }
+
+    @Test
+    void seesAConfigMapVolumeSwappingItsDataSymlink() throws Exception {
+        ConfigMapVolume volume = new ConfigMapVolume(dir, "blacklist");
+        volume.publish(A + "\n");
+        AccessList list = new AccessList(AccessList.Mode.BLACKLIST);
+        try (AccessListReloader reloader = new AccessListReloader(list, volume.file(), store, true)) {
+            reloader.start();
+            assertFalse(allows(list, AH));
+            volume.publish(B + "\n");
+            eventually(() -> !allows(list, BH) && allows(list, AH), "symlink swap seen");
+            volume.publish(A + "\n" + B + "\n");
+            eventually(() -> !allows(list, AH) && !allows(list, BH), "second swap seen");
+        }
+    }
+}
