@@ -19,7 +19,7 @@ public final class AccessListFile {
     }
 
     public static Parsed parse(byte[] content) {
-        TorrentRows rows = new TorrentRows();
+        TorrentRows rows = new TorrentRows(content.length / 41 + 1); // a typical line: 40 digits and a newline
         int malformed = 0;
         int[] firstMalformed = new int[MALFORMED_LINES_KEPT];
         int lineNumber = 0;
@@ -72,17 +72,29 @@ public final class AccessListFile {
             return false;
         }
         for (int i = start; i < start + 40; i++) {
-            if (Character.digit(b[i], 16) < 0) {
+            if (HEX_VALUE[b[i] & 0xFF] < 0) {
                 return false;
             }
         }
-        return end == start + 40 || Character.digit(b[start + 40], 16) < 0;
+        return end == start + 40 || HEX_VALUE[b[start + 40] & 0xFF] < 0;
+    }
+
+    private static final byte[] HEX_VALUE = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int c = 0; c < 256; c++) {
+            int digit = Character.digit(c, 16);
+            if (digit >= 0 && c < 128) {
+                HEX_VALUE[c] = (byte) digit;
+            }
+        }
     }
 
     private static long hex(byte[] b, int from, int digits) {
         long v = 0;
         for (int i = from; i < from + digits; i++) {
-            v = v << 4 | Character.digit(b[i], 16);
+            v = v << 4 | HEX_VALUE[b[i] & 0xFF];
         }
         return v;
     }

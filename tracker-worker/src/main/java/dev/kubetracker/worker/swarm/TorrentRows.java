@@ -7,13 +7,27 @@ import java.util.Arrays;
  * (full scrape, stats) can sort and format them without holding the shard's lock.
  */
 public final class TorrentRows implements TorrentVisitor {
-    private long[] high = new long[64];
-    private long[] middle = new long[64];
-    private int[] low = new int[64];
-    private int[] seeders = new int[64];
-    private int[] leechers = new int[64];
-    private int[] downloaded = new int[64];
+    private long[] high;
+    private long[] middle;
+    private int[] low;
+    private int[] seeders;
+    private int[] leechers;
+    private int[] downloaded;
     private int size;
+
+    public TorrentRows() {
+        this(64);
+    }
+
+    public TorrentRows(int expectedRows) {
+        int n = Math.max(16, expectedRows);
+        high = new long[n];
+        middle = new long[n];
+        low = new int[n];
+        seeders = new int[n];
+        leechers = new int[n];
+        downloaded = new int[n];
+    }
 
     public void clear() {
         size = 0;

@@ -27,7 +27,10 @@ public final class ConfigMapVolume {
     public void publish(String content) throws IOException {
         Path data = dir.resolve("..data");
         Path old = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
-        Path next = dir.resolve("..2026_11_27_12_00_00." + (++version));
+        Path next;
+        do {
+            next = dir.resolve("..2026_11_27_12_00_00." + (++version));
+        } while (Files.exists(next));
         Files.createDirectories(next);
         Files.writeString(next.resolve(key), content);
         Path temp = dir.resolve("..data_tmp");

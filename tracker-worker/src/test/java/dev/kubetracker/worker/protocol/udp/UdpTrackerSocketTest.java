@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.net.ClientAddress;
+import dev.kubetracker.worker.testing.UdpClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -24,91 +25,16 @@ import org.junit.jupiter.api.Test;
 class UdpTrackerSocketTest {
     static final int PORT = 16969;
 
-    /** A client socket with the small conveniences of BEP 15. */
-    private static final class Client implements AutoCloseable {
-        final DatagramSocket socket;
-        final InetSocketAddress tracker;
-        int transaction = 1000;
-
-        Client(String host) throws IOException {
-            socket = new DatagramSocket(0, InetAddress.getByName(host));
-            socket.setSoTimeout(3000);
-            tracker = new InetSocketAddress(host, PORT);
-        }
-
-        void send(byte[] data) throws IOException {
-            socket.send(new DatagramPacket(data, data.length, tracker));
-        }
-
-        ByteBuffer receive() throws IOException {
-            DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
-            socket.receive(p);
-            return ByteBuffer.wrap(Arrays.copyOf(p.getData(), p.getLength()));
-        }
-
-        /** Sends, then returns the reply carrying this transaction id (skipping replies to earlier junk). */
-        ByteBuffer call(ByteBuffer request) throws IOException {
-            int tid = request.getInt(12);
-            send(Arrays.copyOf(request.array(), request.position()));
-            while (true) {
-                ByteBuffer reply = receive();
-                if (reply.remaining() >= 8 && reply.getInt(4) == tid) {
-                    return reply;
-                }
-            }
-        }
-
-        long connect() throws IOException {
-            ByteBuffer reply = call(ByteBuffer.allocate(16).putLong(UdpRequestHandler.PROTOCOL_ID).putInt(0)
-                    .putInt(++transaction));
-            assertEquals(16, reply.remaining());
-            assertEquals(0, reply.getInt(0));
-            return reply.getLong(8);
-        }
-
-        ByteBuffer announce(long connectionId, byte[] hash, int event, long left, int numwant, int port)
-                throws IOException {
-            return call(announceRequest(connectionId, ++transaction, hash, event, left, numwant, port));
-        }
-
-        ByteBuffer scrape(long connectionId, byte[]... hashes) throws IOException {
-            ByteBuffer request = ByteBuffer.allocate(16 + 20 * hashes.length).putLong(connectionId).putInt(2)
-                    .putInt(++transaction);
-            for (byte[] h : hashes) {
-                request.put(h);
-            }
-            return call(request);
-        }
-
-        @Override
-        public void close() {
-            socket.close();
-        }
-    }
-
-    static ByteBuffer announceRequest(long connectionId, int tid, byte[] hash, int event, long left, int numwant,
-                                      int port) {
-        return ByteBuffer.allocate(98).putLong(connectionId).putInt(1).putInt(tid).put(hash)
-                .put("-KT0001-abcdefghijkl".getBytes(StandardCharsets.US_ASCII))
-                .putLong(0).putLong(left).putLong(0).putInt(event).putInt(0).putInt(42).putInt(numwant)
-                .putShort((short) port);
-    }
-
     private static byte[] hash(int seed) {
         byte[] h = new byte[20];
         new Random(seed).nextBytes(h);
         return h;
     }
 
-    private static String errorText(ByteBuffer reply) {
-        assertEquals(3, reply.getInt(0), "an error packet");
-        return new String(reply.array(), 8, reply.remaining() - 8, StandardCharsets.US_ASCII);
-    }
-
     @Test
     void ipv4AndIpv6ClientsAnnounceAndScrape() throws IOException {
         byte[] h = hash(100);
-        try (Client v4 = new Client("127.0.0.1"); Client v6 = new Client("::1")) {
+        try (UdpClient v4 = new UdpClient("127.0.0.1"); UdpClient v6 = new UdpClient("::1")) {
             ByteBuffer first = v4.announce(v4.connect(), h, 2, 0, -1, 6881);
             assertEquals(1, first.getInt(0));
             assertEquals(0, first.getInt(12), "leechers");
@@ -150,21 +76,21 @@ class UdpTrackerSocketTest {
         long expired = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now - 12).issue(loopback);
         long otherKey = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now).issue(loopback);
         byte[] h = hash(102);
-        try (Client client = new Client("127.0.0.1")) {
+        try (UdpClient client = new UdpClient("127.0.0.1")) {
             assertEquals(1, client.announce(fresh, h, 2, 0, -1, 6881).getInt(0),
                     "an id minted with the shared key is accepted: what lets workers share clients");
-            assertEquals("invalid or expired connection id", errorText(client.announce(expired, h, 2, 0, -1, 6882)));
-            assertEquals("invalid or expired connection id", errorText(client.announce(otherKey, h, 2, 0, -1, 6883)));
-            assertEquals("invalid or expired connection id", errorText(client.scrape(fresh ^ 1, h)));
+            assertEquals("invalid or expired connection id", UdpClient.errorText(client.announce(expired, h, 2, 0, -1, 6882)));
+            assertEquals("invalid or expired connection id", UdpClient.errorText(client.announce(otherKey, h, 2, 0, -1, 6883)));
+            assertEquals("invalid or expired connection id", UdpClient.errorText(client.scrape(fresh ^ 1, h)));
             assertEquals(1, client.scrape(client.connect(), h).getInt(8), "only the valid announce counted");
         }
     }
 
     @Test
     void scrapeWithNoHashIsRefusedAndWith200HashesAnswers74() throws IOException {
-        try (Client client = new Client("127.0.0.1")) {
+        try (UdpClient client = new UdpClient("127.0.0.1")) {
             long id = client.connect();
-            assertEquals("scrape without info_hash", errorText(client.scrape(id)));
+            assertEquals("scrape without info_hash", UdpClient.errorText(client.scrape(id)));
             byte[][] many = new byte[200][];
             for (int i = 0; i < many.length; i++) {
                 many[i] = hash(5000 + i);
@@ -178,7 +104,7 @@ class UdpTrackerSocketTest {
     @Test
     void survivesJunkOfEveryLengthAndKeepsItsState() throws IOException {
         byte[] h = hash(103);
-        try (Client client = new Client("127.0.0.1"); Client v6 = new Client("::1")) {
+        try (UdpClient client = new UdpClient("127.0.0.1"); UdpClient v6 = new UdpClient("::1")) {
             long id = client.connect();
             client.announce(id, h, 2, 0, -1, 7001);
             client.announce(id, h, 2, 5, -1, 7002);
@@ -209,7 +135,7 @@ class UdpTrackerSocketTest {
         }
     }
 
-    private static void drain(Client client) throws IOException {
+    private static void drain(UdpClient client) throws IOException {
         client.socket.setSoTimeout(300);
         try {
             while (true) {

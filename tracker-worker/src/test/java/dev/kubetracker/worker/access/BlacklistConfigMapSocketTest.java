@@ -1,0 +1,73 @@
+package dev.kubetracker.worker.access;
+
+import static dev.kubetracker.worker.access.AccessListProfiles.ALLOWED;
+import static dev.kubetracker.worker.access.AccessListProfiles.LATER_REFUSED;
+import static dev.kubetracker.worker.access.AccessListProfiles.REFUSED;
+import static dev.kubetracker.worker.access.AccessListSupport.announce;
+import static dev.kubetracker.worker.access.AccessListSupport.awaitRefused;
+import static dev.kubetracker.worker.access.AccessListSupport.hash;
+import static dev.kubetracker.worker.access.AccessListSupport.refusedOverHttp;
+import static dev.kubetracker.worker.access.AccessListSupport.scrape;
+import static dev.kubetracker.worker.access.AccessListSupport.udpAnnounceError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.worker.testing.Bencode;
+import dev.kubetracker.worker.testing.RawHttp;
+import dev.kubetracker.worker.testing.UdpClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(AccessListProfiles.BlacklistConfigMap.class)
+class BlacklistConfigMapSocketTest {
+
+    @Test
+    void aBlacklistedHashIsRefusedOverHttpAndUdpAndLeftOutOfScrapes() throws Exception {
+        assertTrue(refusedOverHttp(REFUSED));
+        assertEquals(AccessList.REFUSAL, udpAnnounceError(REFUSED));
+        assertEquals(AccessListSupport.REFUSAL_BODY, RawHttp.get("127.0.0.1", 16969,
+                "/scrape?info_hash=" + RawHttp.percentEncode(hash(REFUSED))).text());
+        try (UdpClient client = new UdpClient("127.0.0.1")) {
+            ByteBuffer scrape = client.scrape(client.connect(), hash(REFUSED));
+            assertEquals(0, scrape.getInt(8) | scrape.getInt(12) | scrape.getInt(16));
+        }
+        assertFalse(refusedOverHttp(ALLOWED));
+        Map<String, Object> full = Bencode.dict(RawHttp.get("127.0.0.1", 16969, "/scrape").body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) full.get("files");
+        assertFalse(files.containsKey(Bencode.key(hash(REFUSED))));
+        assertTrue(files.containsKey(Bencode.key(hash(ALLOWED))));
+    }
+
+    @Test
+    void aConfigMapUpdateIsObeyedWithinSecondsAndAllowedSwarmsKeepEveryPeer() throws Exception {
+        for (int port = 1; port <= 5; port++) {
+            assertEquals(200, announce(ALLOWED, 20000 + port, port % 2).status());
+            assertEquals(200, announce(LATER_REFUSED, 20000 + port, 1).status());
+        }
+        assertArrayEquals(new long[] {2, 3}, scrape(ALLOWED));
+        assertArrayEquals(new long[] {0, 5}, scrape(LATER_REFUSED));
+
+        new ConfigMapVolume(AccessListProfiles.BlacklistConfigMap.DIR, "blacklist")
+                .publish(REFUSED + "\n" + LATER_REFUSED + "  added by GitOps\n");
+        double seconds = awaitRefused(LATER_REFUSED, true);
+        assertTrue(seconds < 10, "took " + seconds + " s");
+        assertEquals(AccessList.REFUSAL, udpAnnounceError(LATER_REFUSED));
+        assertArrayEquals(new long[] {2, 3}, scrape(ALLOWED), "allowed swarm kept all its peers");
+        Map<String, Object> full = Bencode.dict(RawHttp.get("127.0.0.1", 16969, "/scrape").body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) full.get("files");
+        assertFalse(files.containsKey(Bencode.key(hash(LATER_REFUSED))), "the refused swarm is gone");
+
+        // Taking a hash off the blacklist lets it in again.
+        new ConfigMapVolume(AccessListProfiles.BlacklistConfigMap.DIR, "blacklist").publish(REFUSED + "\n");
+        awaitRefused(LATER_REFUSED, false);
+        assertArrayEquals(new long[] {2, 3}, scrape(ALLOWED));
+    }
+}
