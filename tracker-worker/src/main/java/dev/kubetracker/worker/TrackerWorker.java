@@ -2,6 +2,8 @@ package dev.kubetracker.worker;
 
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.access.AccessListReloader;
+import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.Cluster;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.Cidr;
@@ -59,6 +61,7 @@ public class TrackerWorker {
     private ScheduledExecutorService sweeper;
     private AccessList accessList;
     private AccessListReloader accessListReloader;
+    private Cluster cluster;
     private volatile boolean serving;
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -80,19 +83,27 @@ public class TrackerWorker {
         });
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
 
+        cluster = startCluster();
+        if (cluster != null) {
+            cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
+        }
+        java.util.function.Supplier<ChangeRecorder> recorders =
+                cluster == null ? () -> ChangeRecorder.NONE : cluster::newRecorder;
+
         int cores = Runtime.getRuntime().availableProcessors();
         if (config.udp().port() != 0) {
             ConnectionIds ids = connectionIds();
             int sockets = config.udp().sockets() > 0 ? config.udp().sockets() : cores;
             udp = UdpFrontend.bind(config.host(), config.udp().port(), sockets,
-                    () -> new UdpRequestHandler(store, ids, policy, counters, accessList, randomPeers));
+                    () -> new UdpRequestHandler(store, ids, policy, counters, accessList, randomPeers,
+                            recorders.get()));
         }
         if (config.http().port() != 0) {
             http = HttpFrontend.deploy(vertx,
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,
                             config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
                     context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
-                            accessList, randomPeers, context));
+                            accessList, randomPeers, recorders.get(), context));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",
@@ -115,6 +126,9 @@ public class TrackerWorker {
         }
         if (sweeper != null) {
             sweeper.shutdownNow();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -155,6 +169,35 @@ public class TrackerWorker {
         accessListReloader.start();
         TrackerMetrics.bindAccessList(registry, list, accessListReloader, counters);
         return list;
+    }
+
+    private Cluster startCluster() throws IOException {
+        TrackerConfig.Cluster c = config.cluster();
+        List<String> peers = c.peers().orElse(List.of()).stream().filter(s -> !s.isBlank()).toList();
+        java.util.Optional<String> dns = c.dns().filter(s -> !s.isBlank());
+        if (peers.isEmpty() && dns.isEmpty()) {
+            return null;
+        }
+        byte[] key;
+        if (c.keyFile().isPresent()) {
+            key = Files.readAllBytes(c.keyFile().get());
+        } else if (c.key().isPresent()) {
+            key = c.key().get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            throw new IllegalArgumentException("a cluster needs a key: set tracker.cluster.key-file (or tracker.cluster.key)");
+        }
+        if (dns.isPresent()) {
+            // The JVM caches successful lookups for 30 s by default; siblings come and go faster than that.
+            java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        }
+        Cluster started = Cluster.start(new Cluster.Settings(config.host(), c.port(), peers, dns, key, c.dnsRefresh(),
+                c.snapshotTimeout()), store, this::isServing);
+        TrackerMetrics.bindCluster(registry, started);
+        return started;
+    }
+
+    public Cluster cluster() {
+        return cluster;
     }
 
     private RandomPeers randomPeers() {

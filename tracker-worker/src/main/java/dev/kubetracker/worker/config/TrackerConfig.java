@@ -40,6 +40,8 @@ public interface TrackerConfig {
 
     Deniability deniability();
 
+    Cluster cluster();
+
     /** Number of lock stripes of the swarm store (a power of two). */
     @WithDefault("1024")
     int storeShards();
@@ -69,6 +71,32 @@ public interface TrackerConfig {
         /** Ports the random peers get, as {@code first-last}. */
         @WithDefault("1024-65535")
         String ports();
+    }
+
+    interface Cluster {
+        /** The sync port: UDP for live changes, TCP for snapshots. */
+        @WithDefault("6970")
+        int port();
+
+        /** Static siblings, {@code host:port} (outside Kubernetes). */
+        Optional<List<String>> peers();
+
+        /** A headless Service whose A/AAAA records are the siblings. */
+        Optional<String> dns();
+
+        /** File holding the cluster MAC key (a mounted Secret); required when there are siblings. */
+        Optional<Path> keyFile();
+
+        /** The key itself, for environments that pass secrets as variables ({@code TRACKER_CLUSTER_KEY}). */
+        Optional<String> key();
+
+        /** How often the siblings' names are resolved again. */
+        @WithDefault("10S")
+        Duration dnsRefresh();
+
+        /** How long a starting worker may spend loading a sibling's snapshot. */
+        @WithDefault("60S")
+        Duration snapshotTimeout();
     }
 
     interface Http {

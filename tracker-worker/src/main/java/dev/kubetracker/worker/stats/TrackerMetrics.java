@@ -2,6 +2,8 @@ package dev.kubetracker.worker.stats;
 
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.access.AccessListReloader;
+import dev.kubetracker.worker.cluster.Cluster;
+import dev.kubetracker.worker.cluster.SyncStats;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.stats.RequestCounters.Protocol;
 import dev.kubetracker.worker.swarm.Announce;
@@ -58,6 +60,40 @@ public final class TrackerMetrics {
                 .description("Peers by role").tag("role", "leecher").register(registry);
         FunctionCounter.builder("tracker.downloads.completed", store, SwarmStore::completed)
                 .description("Completed downloads counted (once per peer)").register(registry);
+    }
+
+    public static void bindCluster(MeterRegistry registry, Cluster cluster) {
+        SyncStats s = cluster.stats();
+        Gauge.builder("tracker.cluster.siblings", cluster, c -> c.membership().siblings().size())
+                .description("Sibling workers known").register(registry);
+        Gauge.builder("tracker.cluster.queue.depth", cluster, Cluster::outboxDepth)
+                .description("Change batches waiting for the sync sender").register(registry);
+        FunctionCounter.builder("tracker.cluster.changes.dropped", cluster, Cluster::droppedChanges)
+                .description("Changes not synced because the sync queue was full").register(registry);
+        FunctionCounter.builder("tracker.cluster.datagrams", s, SyncStats::datagramsSent)
+                .description("Sync datagrams").tag("direction", "sent").register(registry);
+        FunctionCounter.builder("tracker.cluster.datagrams", s, SyncStats::datagramsReceived)
+                .description("Sync datagrams").tag("direction", "received").register(registry);
+        FunctionCounter.builder("tracker.cluster.records", s, SyncStats::recordsSent)
+                .description("Sync records").tag("direction", "sent").register(registry);
+        FunctionCounter.builder("tracker.cluster.records", s, SyncStats::recordsReceived)
+                .description("Sync records").tag("direction", "received").register(registry);
+        FunctionCounter.builder("tracker.cluster.send.errors", s, SyncStats::sendErrors)
+                .description("Sync datagrams the socket refused to send").register(registry);
+        for (SyncStats.Drop reason : SyncStats.Drop.values()) {
+            FunctionCounter.builder("tracker.cluster.dropped", s, x -> x.drops(reason))
+                    .description("Received sync datagrams dropped, by reason").tag("reason", reason.tag())
+                    .register(registry);
+        }
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotsServed)
+                .description("Snapshot transfers").tag("outcome", "served").register(registry);
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotsLoaded)
+                .description("Snapshot transfers").tag("outcome", "loaded").register(registry);
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotFailures)
+                .description("Snapshot transfers").tag("outcome", "failed").register(registry);
+        Gauge.builder("tracker.cluster.snapshot.duration", s, x -> x.lastSnapshotMillis() / 1000.0)
+                .description("How long the start-up snapshot took (-0.001 when none was loaded)").baseUnit("seconds")
+                .register(registry);
     }
 
     public static void bindAccessList(MeterRegistry registry, AccessList list, AccessListReloader reloader,

@@ -23,6 +23,12 @@ public final class Announce {
     public long left;
     /** Peers wanted, already clamped by the frontend to what its reply can carry. */
     public int numwant;
+    /** Learned from a sibling worker rather than from the client itself. */
+    public boolean fromSync;
+    /** Minutes since the peer was last seen (a sibling's snapshot carries it; 0 for live changes). */
+    public int ageMinutes;
+    /** From a sibling's snapshot: the peer's download was counted already (in the torrent's count). */
+    public boolean completedBefore;
 
     public boolean isSeeder() {
         return left == 0;
@@ -38,5 +44,8 @@ public final class Announce {
         event = Event.NONE;
         left = -1;
         numwant = 0;
+        fromSync = false;
+        ageMinutes = 0;
+        completedBefore = false;
     }
 }

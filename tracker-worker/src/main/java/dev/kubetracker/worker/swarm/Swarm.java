@@ -52,15 +52,16 @@ final class Swarm {
      */
     void announce(Announce a, int nowMinute, AnnounceReply out) {
         boolean v6 = a.family == 6;
+        int minute = nowMinute - Math.max(0, a.ageMinutes);
         long w0;
         long w1 = 0;
         long w2 = 0;
         if (v6) {
             w0 = a.address6High;
             w1 = a.address6Low;
-            w2 = PeerRecord.tail(a.port, 0, nowMinute);
+            w2 = PeerRecord.tail(a.port, 0, minute);
         } else {
-            w0 = PeerRecord.v4(a.address4, a.port, 0, nowMinute);
+            w0 = PeerRecord.v4(a.address4, a.port, 0, minute);
         }
         PeerSet seeders = v6 ? seeders6 : seeders4;
         PeerSet leechers = v6 ? leechers6 : leechers4;
@@ -94,7 +95,13 @@ final class Swarm {
         if (seeder) {
             flags |= PeerRecord.SEEDER;
         }
-        long tail = PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, flags, nowMinute);
+        if (a.fromSync) {
+            flags |= PeerRecord.FROM_SYNC; // a client announcing here directly clears it again
+            if (a.completedBefore) {
+                flags |= PeerRecord.COMPLETED;
+            }
+        }
+        long tail = PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, flags, minute);
 
         PeerSet target;
         if (seeder) {
@@ -195,6 +202,30 @@ final class Swarm {
             taken++;
         }
         return taken;
+    }
+
+    /** Visits every peer: its family, address words, port, flags and age in minutes. */
+    void forEachPeer(int nowMinute, PeerVisitor visitor, long hashHigh, long hashMiddle, int hashLow) {
+        visit(seeders4, 4, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
+        visit(leechers4, 4, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
+        visit(seeders6, 6, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
+        visit(leechers6, 6, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
+    }
+
+    private static void visit(PeerSet set, int family, int nowMinute, PeerVisitor visitor, long h, long m, int l) {
+        if (set == null) {
+            return;
+        }
+        for (int i = 0; i < set.size(); i++) {
+            long tail = set.tail(i);
+            if (family == 4) {
+                visitor.visit(h, m, l, 4, PeerRecord.v4Address(tail), 0, 0, PeerRecord.port(tail),
+                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute));
+            } else {
+                visitor.visit(h, m, l, 6, 0, set.word(i, 0), set.word(i, 1), PeerRecord.port(tail),
+                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute));
+            }
+        }
     }
 
     private static int size(PeerSet set) {

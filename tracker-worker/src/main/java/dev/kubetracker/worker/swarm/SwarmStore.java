@@ -95,6 +95,18 @@ public final class SwarmStore {
         }
     }
 
+    /** Raises a known torrent's download count to {@code downloaded} (a sibling's snapshot). */
+    public void mergeDownloaded(long high, long middle, int low, int downloaded) {
+        Shard shard = shardOf(high);
+        synchronized (shard) {
+            Swarm swarm = shard.table.get(high, middle, low);
+            if (swarm != null && downloaded > swarm.downloaded) {
+                shard.completed += downloaded - swarm.downloaded;
+                swarm.downloaded = downloaded;
+            }
+        }
+    }
+
     /** Counts of one torrent; zeros when it is unknown. */
     public void scrape(long high, long middle, int low, ScrapeCounts out) {
         out.clear();
@@ -119,6 +131,21 @@ public final class SwarmStore {
                 if (swarm != null) {
                     visitor.visit(table.highAt(slot), table.middleAt(slot), table.lowAt(slot),
                             swarm.seeders(), swarm.leechers(), swarm.downloaded);
+                }
+            }
+        }
+    }
+
+    /** Visits every peer of one shard under that shard's lock (callers copy, then write elsewhere). */
+    public void forEachPeer(int shardIndex, PeerVisitor visitor) {
+        int now = clock.nowMinute();
+        Shard shard = shards[shardIndex];
+        synchronized (shard) {
+            TorrentTable table = shard.table;
+            for (int slot = 0; slot < table.capacity(); slot++) {
+                Swarm swarm = table.swarmAt(slot);
+                if (swarm != null) {
+                    swarm.forEachPeer(now, visitor, table.highAt(slot), table.middleAt(slot), table.lowAt(slot));
                 }
             }
         }

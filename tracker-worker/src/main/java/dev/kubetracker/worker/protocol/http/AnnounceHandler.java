@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
 import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.cluster.ChangeRecorder;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
@@ -27,12 +28,14 @@ final class AnnounceHandler {
     private final RequestCounters counters;
     private final AccessList accessList;
     private final RandomPeers randomPeers;
+    private final ChangeRecorder changes;
     private final QueryParser query = new QueryParser();
     private final Announce announce = new Announce();
     private final AnnounceReply reply;
 
     AnnounceHandler(SwarmStore store, AnnouncePolicy policy, RequestCounters counters, AccessList accessList,
-                    RandomPeers randomPeers) {
+                    RandomPeers randomPeers, ChangeRecorder changes) {
+        this.changes = changes;
         this.store = store;
         this.policy = policy;
         this.counters = counters;
@@ -101,12 +104,17 @@ final class AnnounceHandler {
         }
 
         store.announce(a, reply);
+        changes.record(a);
         if (a.event != Announce.Event.STOPPED) {
             randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
         }
         counters.announce(RequestCounters.Protocol.HTTP, client.family, a.event);
         writeReply(out, compact);
         return HttpResult.OK;
+    }
+
+    void flushChanges() {
+        changes.flush();
     }
 
     private boolean readEvent(Announce a) {

@@ -51,18 +51,22 @@ public final class UdpFrontend implements AutoCloseable {
         try {
             int boundPort = port;
             for (int i = 0; i < count; i++) {
+                UdpRequestHandler handler = handlers.get();
                 Bootstrap bootstrap = new Bootstrap().group(group)
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, 4 << 20)
                         .option(ChannelOption.SO_SNDBUF, 4 << 20)
                         .option(ChannelOption.RCVBUF_ALLOCATOR,
                                 new io.netty.channel.FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                        .handler(new Handler(handlers.get()));
+                        .handler(new Handler(handler));
                 if (epoll) {
                     bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
                 }
                 Channel channel = bootstrap.bind(new InetSocketAddress(host, boundPort)).sync().channel();
                 boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
+                // On the channel's own thread, the only one that touches this handler.
+                channel.eventLoop().scheduleAtFixedRate(handler::flushChanges, 100, 100,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
                 frontend.channels.add(channel);
             }
         } catch (InterruptedException | RuntimeException e) {

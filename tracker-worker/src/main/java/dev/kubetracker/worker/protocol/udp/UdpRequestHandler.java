@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.protocol.udp;
 
 import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.cluster.ChangeRecorder;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -48,13 +49,16 @@ public final class UdpRequestHandler {
     private final RequestCounters counters;
     private final AccessList accessList;
     private final RandomPeers randomPeers;
+    private final ChangeRecorder changes;
 
     private final Announce announce = new Announce();
     private final AnnounceReply reply = new AnnounceReply(MAX_PEERS_V4);
     private final ScrapeCounts counts = new ScrapeCounts();
 
     public UdpRequestHandler(SwarmStore store, ConnectionIds connectionIds, AnnouncePolicy policy,
-                             RequestCounters counters, AccessList accessList, RandomPeers randomPeers) {
+                             RequestCounters counters, AccessList accessList, RandomPeers randomPeers,
+                             ChangeRecorder changes) {
+        this.changes = changes;
         this.store = store;
         this.connectionIds = connectionIds;
         this.policy = policy;
@@ -129,6 +133,7 @@ public final class UdpRequestHandler {
         }
 
         store.announce(a, reply);
+        changes.record(a);
         if (a.event != Announce.Event.STOPPED) {
             randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
         }
@@ -148,6 +153,11 @@ public final class UdpRequestHandler {
             }
         }
         return true;
+    }
+
+    /** Hands this thread's pending sync changes to the sender; call on this handler's thread. */
+    public void flushChanges() {
+        changes.flush();
     }
 
     private boolean scrape(ByteBuf in, int start, int length, int transactionId, ClientAddress client, ByteBuf out) {

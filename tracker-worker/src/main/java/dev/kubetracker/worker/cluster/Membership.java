@@ -1,0 +1,134 @@
+package dev.kubetracker.worker.cluster;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The siblings of this worker: a static {@code host:port} list, and/or every A and AAAA record of a
+ * headless Service name (re-resolved periodically), minus this worker itself. The current list is an
+ * immutable snapshot swapped on change.
+ */
+public final class Membership {
+    private static final Logger LOG = Logger.getLogger(Membership.class);
+
+    private final List<String> staticPeers;
+    private final Optional<String> dnsName;
+    private final int ownPort;
+    private volatile List<InetSocketAddress> siblings = List.of();
+
+    public Membership(List<String> staticPeers, Optional<String> dnsName, int ownPort) {
+        this.staticPeers = List.copyOf(staticPeers);
+        this.dnsName = dnsName.filter(s -> !s.isBlank());
+        this.ownPort = ownPort;
+    }
+
+    public boolean configured() {
+        return !staticPeers.isEmpty() || dnsName.isPresent();
+    }
+
+    public List<InetSocketAddress> siblings() {
+        return siblings;
+    }
+
+    /** Resolves the names again; siblings that appeared or left take effect at once. */
+    public void refresh() {
+        Set<InetSocketAddress> found = new LinkedHashSet<>();
+        for (String peer : staticPeers) {
+            try {
+                InetSocketAddress address = parse(peer, ownPort);
+                for (InetAddress a : InetAddress.getAllByName(address.getHostString())) {
+                    add(found, new InetSocketAddress(a, address.getPort()));
+                }
+            } catch (UnknownHostException | IllegalArgumentException e) {
+                LOG.warnf("cluster peer %s not resolved: %s", peer, e.getMessage());
+            }
+        }
+        if (dnsName.isPresent()) {
+            try {
+                for (InetAddress a : InetAddress.getAllByName(dnsName.get())) {
+                    add(found, new InetSocketAddress(a, ownPort));
+                }
+            } catch (UnknownHostException e) {
+                LOG.debugf("cluster service %s has no records yet", dnsName.get());
+            }
+        }
+        List<InetSocketAddress> next = List.copyOf(found);
+        if (!next.equals(siblings)) {
+            LOG.infof("cluster siblings: %s", next);
+            siblings = next;
+        }
+    }
+
+    private void add(Set<InetSocketAddress> found, InetSocketAddress candidate) {
+        if (!isSelf(candidate)) {
+            found.add(candidate);
+        }
+    }
+
+    /** An address of this machine on this worker's sync port. */
+    boolean isSelf(InetSocketAddress candidate) {
+        if (candidate.getPort() != ownPort) {
+            return false;
+        }
+        InetAddress a = candidate.getAddress();
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** {@code host:port}, {@code [v6]:port}, or a bare host (then the default port). */
+    static InetSocketAddress parse(String text, int defaultPort) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty cluster peer");
+        }
+        String host;
+        int port = defaultPort;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unclosed [ in " + text);
+            }
+            host = s.substring(1, close);
+            if (close + 1 < s.length()) {
+                if (s.charAt(close + 1) != ':') {
+                    throw new IllegalArgumentException("expected :port after ] in " + text);
+                }
+                port = Integer.parseInt(s.substring(close + 2));
+            }
+        } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+            host = s.substring(0, s.indexOf(':'));
+            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+        } else {
+            host = s; // a bare IPv6 literal or a name
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range in " + text);
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    static List<String> split(List<String> values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (!v.isBlank()) {
+                out.add(v.trim());
+            }
+        }
+        return out;
+    }
+}

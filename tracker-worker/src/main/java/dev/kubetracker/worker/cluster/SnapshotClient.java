@@ -1,0 +1,95 @@
+package dev.kubetracker.worker.cluster;
+
+import dev.kubetracker.worker.swarm.Announce;
+import dev.kubetracker.worker.swarm.AnnounceReply;
+import dev.kubetracker.worker.swarm.SwarmStore;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+
+/** Pulls a sibling's swarm state into the store (see {@link SnapshotProtocol}), bounded in size and time. */
+final class SnapshotClient {
+    enum Outcome {
+        LOADED, NOT_READY, FAILED
+    }
+
+    record Result(Outcome outcome, long records, long bytes, String detail) {
+    }
+
+    private SnapshotClient() {
+    }
+
+    static Result fetch(InetSocketAddress sibling, ClusterKey key, SwarmStore store, long timeoutMillis, long maxBytes) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long records = 0;
+        long bytes = 0;
+        try (Socket socket = new Socket()) {
+            socket.connect(sibling, (int) Math.min(2_000, timeoutMillis));
+            socket.setSoTimeout(10_000);
+            ClusterKey.Signer signer = key.signer();
+            byte[] nonce = new byte[16];
+            new SecureRandom().nextBytes(nonce);
+            ByteBuffer request = ByteBuffer.allocate(SnapshotProtocol.REQUEST_BYTES);
+            request.putInt(SnapshotProtocol.REQUEST_MAGIC).put(nonce).putLong(System.currentTimeMillis());
+            signer.sign(null, request.array(), 0, 28, request.array(), 28);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.array());
+            out.flush();
+
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            int status = in.readUnsignedByte();
+            if (status == SnapshotProtocol.STATUS_NOT_READY) {
+                return new Result(Outcome.NOT_READY, 0, 0, "sibling not ready");
+            }
+            if (status != SnapshotProtocol.STATUS_OK) {
+                return new Result(Outcome.FAILED, 0, 0, "unknown status " + status);
+            }
+            Announce announce = new Announce();
+            AnnounceReply reply = new AnnounceReply(1);
+            int[] downloaded = new int[1];
+            byte[] mac = new byte[ClusterKey.MAC_BYTES];
+            byte[] frame = new byte[64 * 1024];
+            for (long index = 0; ; index++) {
+                if (System.currentTimeMillis() > deadline) {
+                    return new Result(Outcome.FAILED, records, bytes, "timed out");
+                }
+                int length = in.readInt();
+                if (length < 0 || length > SnapshotProtocol.MAX_FRAME_BYTES || bytes + length > maxBytes) {
+                    return new Result(Outcome.FAILED, records, bytes, "frame of " + length + " bytes refused");
+                }
+                if (length > frame.length) {
+                    frame = new byte[Math.max(length, frame.length * 2)];
+                }
+                in.readFully(frame, 0, length);
+                in.readFully(mac);
+                if (!signer.verify(SnapshotProtocol.framePrefix(nonce, index), frame, 0, length, mac, 0)) {
+                    return new Result(Outcome.FAILED, records, bytes, "bad MAC on frame " + index);
+                }
+                if (length == 0) {
+                    return new Result(Outcome.LOADED, records, bytes, "complete");
+                }
+                bytes += length;
+                ByteBuffer buffer = ByteBuffer.wrap(frame, 0, length);
+                while (buffer.hasRemaining()) {
+                    int type = SyncRecords.read(buffer, announce, downloaded);
+                    if (type == SyncRecords.SNAPSHOT_PEER) {
+                        store.announce(announce, reply);
+                    } else if (type == SyncRecords.DOWNLOADED) {
+                        store.mergeDownloaded(announce.infoHash.high, announce.infoHash.middle, announce.infoHash.low,
+                                downloaded[0]);
+                    } else {
+                        return new Result(Outcome.FAILED, records, bytes, "malformed record in frame " + index);
+                    }
+                    records++;
+                }
+            }
+        } catch (IOException e) {
+            return new Result(Outcome.FAILED, records, bytes, e.toString());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.kubetracker.worker.cluster;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the cluster sync, read by the metrics. */
+public final class SyncStats {
+    /** Why a received datagram was dropped. */
+    public enum Drop {
+        TRUNCATED, BAD_MAGIC, BAD_MAC, STALE, REPLAYED, OWN, MALFORMED_RECORD;
+
+        public String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    final LongAdder datagramsSent = new LongAdder();
+    final LongAdder recordsSent = new LongAdder();
+    final LongAdder sendErrors = new LongAdder();
+    final LongAdder datagramsReceived = new LongAdder();
+    final LongAdder recordsReceived = new LongAdder();
+    final LongAdder[] drops = new LongAdder[Drop.values().length];
+    final LongAdder snapshotsServed = new LongAdder();
+    final LongAdder snapshotsLoaded = new LongAdder();
+    final LongAdder snapshotFailures = new LongAdder();
+    volatile long lastSnapshotMillis = -1;
+    volatile long lastSnapshotRecords;
+
+    SyncStats() {
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] = new LongAdder();
+        }
+    }
+
+    void drop(Drop reason) {
+        drops[reason.ordinal()].increment();
+    }
+
+    public long drops(Drop reason) {
+        return drops[reason.ordinal()].sum();
+    }
+
+    public long datagramsSent() {
+        return datagramsSent.sum();
+    }
+
+    public long recordsSent() {
+        return recordsSent.sum();
+    }
+
+    public long sendErrors() {
+        return sendErrors.sum();
+    }
+
+    public long datagramsReceived() {
+        return datagramsReceived.sum();
+    }
+
+    public long recordsReceived() {
+        return recordsReceived.sum();
+    }
+
+    public long snapshotsServed() {
+        return snapshotsServed.sum();
+    }
+
+    public long snapshotsLoaded() {
+        return snapshotsLoaded.sum();
+    }
+
+    public long snapshotFailures() {
+        return snapshotFailures.sum();
+    }
+
+    /** Duration of the start-up snapshot in milliseconds, -1 when none was loaded. */
+    public long lastSnapshotMillis() {
+        return lastSnapshotMillis;
+    }
+
+    public long lastSnapshotRecords() {
+        return lastSnapshotRecords;
+    }
+}
