@@ -2,7 +2,7 @@ package dev.kubetracker.worker;
 
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.access.AccessListReloader;
-import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.cluster.Cluster;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
@@ -87,8 +87,7 @@ public class TrackerWorker {
         if (cluster != null) {
             cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
         }
-        java.util.function.Supplier<ChangeRecorder> recorders =
-                cluster == null ? () -> ChangeRecorder.NONE : cluster::newRecorder;
+        ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();
 
         int cores = Runtime.getRuntime().availableProcessors();
         if (config.udp().port() != 0) {
@@ -96,14 +95,14 @@ public class TrackerWorker {
             int sockets = config.udp().sockets() > 0 ? config.udp().sockets() : cores;
             udp = UdpFrontend.bind(config.host(), config.udp().port(), sockets,
                     () -> new UdpRequestHandler(store, ids, policy, counters, accessList, randomPeers,
-                            recorders.get()));
+                            changes));
         }
         if (config.http().port() != 0) {
             http = HttpFrontend.deploy(vertx,
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,
                             config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
                     context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
-                            accessList, randomPeers, recorders.get(), context));
+                            accessList, randomPeers, changes, context));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Cluster.class);
-    private static final int OUTBOX_BATCHES = 4096;
+    private static final int OUTBOX_CHANGES = 1 << 16;
     private static final long MAX_SNAPSHOT_BYTES = 4L << 30;
 
     /** What a cluster needs from the configuration. */
@@ -35,7 +35,7 @@ public final class Cluster implements AutoCloseable {
     private final ClusterKey key;
     private final long senderId = new SecureRandom().nextLong();
     private final SyncStats stats = new SyncStats();
-    private final SyncOutbox outbox = new SyncOutbox(OUTBOX_BATCHES);
+    private final SyncOutbox outbox = new SyncOutbox(OUTBOX_CHANGES);
     private final Membership membership;
     private final DatagramChannel syncChannel;
     private final ServerSocket snapshotSocket;
@@ -70,9 +70,9 @@ public final class Cluster implements AutoCloseable {
         return new Cluster(settings, store, ready);
     }
 
-    /** A recorder for one frontend thread. */
-    public ChangeRecorder newRecorder() {
-        return new ChangeRecorder(outbox);
+    /** Where the frontends record changes for the siblings. */
+    public ChangeLog changeLog() {
+        return outbox;
     }
 
     /**
@@ -122,7 +122,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     public long droppedChanges() {
-        return outbox.droppedRecords.sum();
+        return outbox.dropped();
     }
 
     public int port() {

@@ -9,8 +9,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
- * The sync thread: takes full batches from the outbox, signs each as one datagram, and sends it to
- * every sibling. With no siblings the batches are recycled unsent.
+ * The sync thread: drains the outbox into datagrams of at most {@link SyncDatagram#MAX_BYTES}, signs
+ * each, and sends it to every sibling. A datagram leaves when it is full or when the queue runs dry,
+ * so a lone change waits only for the thread to wake (a few milliseconds), well within 250 ms. With
+ * no siblings the changes are discarded.
  */
 final class SyncSender implements Runnable {
     private static final Logger LOG = Logger.getLogger(SyncSender.class);
@@ -23,6 +25,8 @@ final class SyncSender implements Runnable {
     private final SyncStats stats;
     private final DatagramChannel channel;
     private final ByteBuffer datagram = ByteBuffer.allocate(SyncDatagram.MAX_BYTES);
+    private final ByteBuffer records = ByteBuffer.allocate(SyncDatagram.MAX_RECORD_BYTES);
+    private int recordCount;
     private long sequence;
     private volatile boolean running = true;
 
@@ -39,37 +43,52 @@ final class SyncSender implements Runnable {
     @Override
     public void run() {
         while (running) {
-            ChangeBatch batch = outbox.poll();
-            if (batch == null) {
+            SyncChange change = outbox.poll();
+            if (change == null) {
+                sendPending();
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
             try {
-                send(batch);
+                if (!change.writeTo(records)) {
+                    sendPending();
+                    change.writeTo(records);
+                }
+                recordCount++;
             } catch (RuntimeException e) {
-                LOG.error("sync send failed", e);
+                LOG.error("sync encode failed", e);
             } finally {
-                outbox.recycle(batch);
+                outbox.recycle(change);
             }
         }
     }
 
-    private void send(ChangeBatch batch) {
-        List<InetSocketAddress> siblings = membership.siblings();
-        if (siblings.isEmpty() || batch.count == 0) {
+    private void sendPending() {
+        if (recordCount == 0) {
             return;
         }
-        SyncDatagram.encode(datagram, senderId, System.currentTimeMillis(), ++sequence, batch.records, batch.count,
-                signer);
-        for (InetSocketAddress sibling : siblings) {
-            try {
-                channel.send(datagram.duplicate(), sibling);
-                stats.datagramsSent.increment();
-                stats.recordsSent.add(batch.count);
-            } catch (IOException e) {
-                stats.sendErrors.increment();
-                LOG.debugf("sync datagram to %s failed: %s", sibling, e);
+        try {
+            List<InetSocketAddress> siblings = membership.siblings();
+            if (siblings.isEmpty()) {
+                return;
             }
+            SyncDatagram.encode(datagram, senderId, System.currentTimeMillis(), ++sequence, records, recordCount,
+                    signer);
+            for (InetSocketAddress sibling : siblings) {
+                try {
+                    channel.send(datagram.duplicate(), sibling);
+                    stats.datagramsSent.increment();
+                    stats.recordsSent.add(recordCount);
+                } catch (IOException e) {
+                    stats.sendErrors.increment();
+                    LOG.debugf("sync datagram to %s failed: %s", sibling, e);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("sync send failed", e);
+        } finally {
+            records.clear();
+            recordCount = 0;
         }
     }
 

@@ -21,9 +21,13 @@ public final class UdpClient implements AutoCloseable {
     private int transaction = 1000;
 
     public UdpClient(String host) throws IOException {
+        this(host, PORT);
+    }
+
+    public UdpClient(String host, int port) throws IOException {
         socket = new DatagramSocket(0, InetAddress.getByName(host));
         socket.setSoTimeout(3000);
-        tracker = new InetSocketAddress(host, PORT);
+        tracker = new InetSocketAddress(host, port);
     }
 
     public void send(byte[] data) throws IOException {

@@ -1,7 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
 import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
@@ -28,13 +28,13 @@ final class AnnounceHandler {
     private final RequestCounters counters;
     private final AccessList accessList;
     private final RandomPeers randomPeers;
-    private final ChangeRecorder changes;
+    private final ChangeLog changes;
     private final QueryParser query = new QueryParser();
     private final Announce announce = new Announce();
     private final AnnounceReply reply;
 
     AnnounceHandler(SwarmStore store, AnnouncePolicy policy, RequestCounters counters, AccessList accessList,
-                    RandomPeers randomPeers, ChangeRecorder changes) {
+                    RandomPeers randomPeers, ChangeLog changes) {
         this.changes = changes;
         this.store = store;
         this.policy = policy;
@@ -113,9 +113,6 @@ final class AnnounceHandler {
         return HttpResult.OK;
     }
 
-    void flushChanges() {
-        changes.flush();
-    }
 
     private boolean readEvent(Announce a) {
         if (query.valueIs("started")) {

@@ -51,7 +51,6 @@ public final class HttpFrontend {
                         .setTcpNoDelay(true)
                         .setReusePort(true);
                 HttpTracker tracker = trackers.apply(context);
-                vertx.setPeriodic(100, id -> tracker.flushChanges()); // runs on this verticle's event loop
                 server = vertx.createHttpServer(options)
                         .connectionHandler(connection -> tracker.onConnection())
                         .requestHandler(tracker);

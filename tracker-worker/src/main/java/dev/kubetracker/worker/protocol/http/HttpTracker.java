@@ -1,7 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
 import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.IpLiteral;
@@ -46,7 +46,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
 
     public HttpTracker(SwarmStore store, AnnouncePolicy policy, int scrapeMaxHashes, RequestCounters counters,
                        TrackerStats stats, TrustedProxies trustedProxies, AccessList accessList,
-                       RandomPeers randomPeers, ChangeRecorder changes, Context context) {
+                       RandomPeers randomPeers, ChangeLog changes, Context context) {
         this.accessList = accessList;
         this.store = store;
         this.counters = counters;
@@ -57,10 +57,6 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
         this.scrape = new ScrapeHandler(store, counters, scrapeMaxHashes, accessList);
     }
 
-    /** Hands this event loop's pending sync changes to the sender; runs on this tracker's event loop. */
-    void flushChanges() {
-        announce.flushChanges();
-    }
 
     /** Counts an accepted connection (opentracker's {@code tcp accept}). */
     void onConnection() {

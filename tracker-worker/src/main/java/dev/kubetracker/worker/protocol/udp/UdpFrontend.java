@@ -64,9 +64,6 @@ public final class UdpFrontend implements AutoCloseable {
                 }
                 Channel channel = bootstrap.bind(new InetSocketAddress(host, boundPort)).sync().channel();
                 boundPort = ((InetSocketAddress) channel.localAddress()).getPort();
-                // On the channel's own thread, the only one that touches this handler.
-                channel.eventLoop().scheduleAtFixedRate(handler::flushChanges, 100, 100,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
                 frontend.channels.add(channel);
             }
         } catch (InterruptedException | RuntimeException e) {

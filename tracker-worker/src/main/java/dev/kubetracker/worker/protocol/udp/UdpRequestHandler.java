@@ -1,7 +1,7 @@
 package dev.kubetracker.worker.protocol.udp;
 
 import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -49,7 +49,7 @@ public final class UdpRequestHandler {
     private final RequestCounters counters;
     private final AccessList accessList;
     private final RandomPeers randomPeers;
-    private final ChangeRecorder changes;
+    private final ChangeLog changes;
 
     private final Announce announce = new Announce();
     private final AnnounceReply reply = new AnnounceReply(MAX_PEERS_V4);
@@ -57,7 +57,7 @@ public final class UdpRequestHandler {
 
     public UdpRequestHandler(SwarmStore store, ConnectionIds connectionIds, AnnouncePolicy policy,
                              RequestCounters counters, AccessList accessList, RandomPeers randomPeers,
-                             ChangeRecorder changes) {
+                             ChangeLog changes) {
         this.changes = changes;
         this.store = store;
         this.connectionIds = connectionIds;
@@ -155,10 +155,6 @@ public final class UdpRequestHandler {
         return true;
     }
 
-    /** Hands this thread's pending sync changes to the sender; call on this handler's thread. */
-    public void flushChanges() {
-        changes.flush();
-    }
 
     private boolean scrape(ByteBuf in, int start, int length, int transactionId, ClientAddress client, ByteBuf out) {
         int hashes = Math.min((length - HEADER) / 20, MAX_SCRAPE_HASHES);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeRecorder;
+import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -24,7 +24,7 @@ class UdpRequestHandlerTest {
     private final RequestCounters counters = new RequestCounters();
     private final UdpRequestHandler handler =
             new UdpRequestHandler(store, ids, new AnnouncePolicy(1800, 900, 50, 200), counters, AccessList.off(),
-                    new RandomPeers(0, 0, 1024, 65535), ChangeRecorder.NONE);
+                    new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE);
     private final ByteBuf out = Unpooled.buffer();
 
     private static ClientAddress v4(int address) {
