@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 /**
  * This worker's part in a cluster: the sync port (UDP for live changes, TCP for snapshots), the
  * membership, the sender and receiver threads, and the start-up snapshot. See SYNC.md for the wire
- * format and the rules.
+ * format and the rules (docs/SYNC.md in the repository).
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Cluster.class);
