@@ -2,12 +2,14 @@ package dev.kubetracker.worker;
 
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.access.AccessListReloader;
+import dev.kubetracker.worker.access.SignalReload;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.cluster.Cluster;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.Cidr;
 import dev.kubetracker.worker.net.TrustedProxies;
+import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
 import dev.kubetracker.worker.protocol.http.HttpTracker;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
@@ -66,9 +68,14 @@ public class TrackerWorker {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         int peerTimeout = minutes(config.peerTimeout(), "tracker.peer-timeout");
-        store = new SwarmStore(config.storeShards(), peerTimeout, MinuteClock.SYSTEM);
+        store = new SwarmStore(config.storeShards(), peerTimeout, config.maxTorrents(), MinuteClock.SYSTEM);
         counters = new RequestCounters();
         AnnouncePolicy policy = policy();
+        if (peerTimeout * 60L < policy.intervalSeconds() * 11L / 10) {
+            LOG.warnf("tracker.peer-timeout (%d min) is shorter than the announce interval plus its spread: "
+                    + "peers will vanish between their announces", peerTimeout);
+        }
+        FullScrapeSlots fullScrapeSlots = new FullScrapeSlots(4);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies().orElse(List.of()).stream()
                 .filter(s -> !s.isBlank()).map(Cidr::parse).toList());
         TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE));
@@ -102,7 +109,7 @@ public class TrackerWorker {
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,
                             config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
                     context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
-                            accessList, randomPeers, changes, context));
+                            accessList, randomPeers, changes, fullScrapeSlots, context));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",
@@ -156,6 +163,8 @@ public class TrackerWorker {
     private AccessList startAccessList() {
         AccessList.Mode mode = config.accessList().mode();
         if (mode == AccessList.Mode.OFF) {
+            // opentracker's SIGHUP habit must not kill a worker that has no list to reload.
+            SignalReload.onHangup(() -> LOG.info("SIGHUP: no access list to reload (tracker.access-list.mode=off)"));
             return AccessList.off();
         }
         if (config.accessList().file().isEmpty()) {
@@ -166,6 +175,7 @@ public class TrackerWorker {
         accessListReloader = new AccessListReloader(list, config.accessList().file().get(), store,
                 config.accessList().watch());
         accessListReloader.start();
+        store.setAdmission(list::allows);
         TrackerMetrics.bindAccessList(registry, list, accessListReloader, counters);
         return list;
     }

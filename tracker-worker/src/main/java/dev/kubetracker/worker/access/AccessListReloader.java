@@ -30,12 +30,16 @@ public final class AccessListReloader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AccessListReloader.class);
     /** Changes often come in bursts (a ConfigMap swap is several renames): wait for the burst to end. */
     private static final long SETTLE_MILLIS = 150;
-    private static final long POLL_SECONDS = 5;
+    private static final long DEFAULT_POLL_MILLIS = 5_000;
+    /** Attempts to read a file that keeps changing while it is read (a writer still at work). */
+    private static final int READ_ATTEMPTS = 5;
 
     private final AccessList list;
     private final Path file;
     private final SwarmStore store;
     private final boolean watch;
+    private final long pollMillis;
+    private volatile String lastFailure;
 
     private final AtomicLong lastReloadEpochMillis = new AtomicLong();
     private final LongAdder reloads = new LongAdder();
@@ -47,10 +51,16 @@ public final class AccessListReloader implements AutoCloseable {
     private WatchService watchService;
 
     public AccessListReloader(AccessList list, Path file, SwarmStore store, boolean watch) {
+        this(list, file, store, watch, DEFAULT_POLL_MILLIS);
+    }
+
+    /** With {@code pollMillis}, how often the file's fingerprint is checked besides the change events. */
+    AccessListReloader(AccessList list, Path file, SwarmStore store, boolean watch, long pollMillis) {
         this.list = Objects.requireNonNull(list);
         this.file = Objects.requireNonNull(file);
         this.store = store;
         this.watch = watch;
+        this.pollMillis = pollMillis;
     }
 
     /** Loads the list once (a whitelist that cannot be read refuses everything), then starts watching. */
@@ -78,17 +88,37 @@ public final class AccessListReloader implements AutoCloseable {
      */
     public synchronized boolean reload(String cause) {
         long started = System.nanoTime();
-        byte[] content;
-        Object newFingerprint;
+        byte[] content = null;
+        Object newFingerprint = null;
         try {
-            newFingerprint = fingerprint();
-            content = Files.readAllBytes(file);
-        } catch (IOException | RuntimeException e) {
+            // A file rewritten in place is briefly empty or half-written: read until it holds still.
+            for (int attempt = 1; content == null; attempt++) {
+                Object before = fingerprint();
+                byte[] read = Files.readAllBytes(file);
+                Object after = fingerprint();
+                if (before.equals(after)) {
+                    content = read;
+                    newFingerprint = after;
+                } else if (attempt == READ_ATTEMPTS) {
+                    throw new IOException("the file kept changing while it was read");
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             reloadFailures.increment();
-            LOG.warnf("access list %s not reloaded (%s): %s; the previous list (%d entries) stays in force",
-                    file, cause, e.toString(), list.size());
+            String failure = e.toString();
+            if (!failure.equals(lastFailure)) { // once per distinct problem, not every poll
+                LOG.warnf("access list %s not reloaded (%s): %s; the previous list (%d entries) stays in force",
+                        file, cause, failure, list.size());
+            }
+            lastFailure = failure;
             return false;
         }
+        lastFailure = null;
         AccessListFile.Parsed parsed = AccessListFile.parse(content);
         list.replace(parsed.hashes());
         fingerprint = newFingerprint;
@@ -116,7 +146,7 @@ public final class AccessListReloader implements AutoCloseable {
         try {
             return !fingerprint().equals(fingerprint);
         } catch (IOException | RuntimeException e) {
-            return fingerprint != null; // it was readable and now is not: try, and report, a reload
+            return lastFailure == null; // it was readable and now is not: try (and report) once
         }
     }
 
@@ -130,7 +160,7 @@ public final class AccessListReloader implements AutoCloseable {
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             return service;
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("cannot watch %s (%s): checking the access list every %d s instead", directory, e, POLL_SECONDS);
+            LOG.warnf("cannot watch %s (%s): checking the access list every %d ms instead", directory, e, pollMillis);
             if (service != null) {
                 try {
                     service.close();
@@ -147,7 +177,7 @@ public final class AccessListReloader implements AutoCloseable {
             try {
                 boolean event = false;
                 if (watchService != null) {
-                    WatchKey key = watchService.poll(POLL_SECONDS, TimeUnit.SECONDS);
+                    WatchKey key = watchService.poll(pollMillis, TimeUnit.MILLISECONDS);
                     if (key != null) {
                         event = true;
                         Thread.sleep(SETTLE_MILLIS);
@@ -156,7 +186,7 @@ public final class AccessListReloader implements AutoCloseable {
                         drainPendingKeys();
                     }
                 } else {
-                    Thread.sleep(TimeUnit.SECONDS.toMillis(POLL_SECONDS));
+                    Thread.sleep(pollMillis);
                 }
                 if (changedSinceLastLoad()) {
                     reload(event ? "file changed" : "file changed (poll)");

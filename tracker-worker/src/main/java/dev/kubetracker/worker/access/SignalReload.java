@@ -7,7 +7,7 @@ import sun.misc.Signal;
  * SIGHUP reloads the access list, as it does for opentracker. (Installing the handler also stops
  * SIGHUP from shutting the JVM down, which is what an operator sending it wants.)
  */
-final class SignalReload {
+public final class SignalReload {
     private static final Logger LOG = Logger.getLogger(SignalReload.class);
     private static volatile Runnable action;
     private static boolean installed;
@@ -15,7 +15,7 @@ final class SignalReload {
     private SignalReload() {
     }
 
-    static synchronized void onHangup(Runnable reload) {
+    public static synchronized void onHangup(Runnable reload) {
         action = reload;
         if (installed) {
             return;

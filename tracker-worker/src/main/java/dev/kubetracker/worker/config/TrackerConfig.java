@@ -42,6 +42,10 @@ public interface TrackerConfig {
 
     Cluster cluster();
 
+    /** Most torrents held in RAM (0: no limit); past it, announces for new torrents are refused. */
+    @WithDefault("0")
+    long maxTorrents();
+
     /** Number of lock stripes of the swarm store (a power of two). */
     @WithDefault("1024")
     int storeShards();

@@ -70,7 +70,8 @@ public final class RandomPeers {
 
     /**
      * With the configured probability, puts 1 to max-peers random peers of {@code family} into the
-     * reply: into free room while {@code numwant} allows, then over randomly chosen real peers.
+     * reply: into free room while {@code numwant} allows (counting the peers of both families), then
+     * over randomly chosen real peers of that family.
      */
     public void mixInto(AnnounceReply reply, int family, int numwant, RandomGenerator random) {
         if (!enabled() || numwant <= 0 || random.nextDouble() >= probability) {
@@ -79,8 +80,12 @@ public final class RandomPeers {
         int count = Math.min(1 + random.nextInt(maxPeers), numwant);
         for (int i = 0; i < count; i++) {
             int port = firstPort + random.nextInt(lastPort - firstPort + 1);
+            int room = Math.min(numwant, reply.capacity()) - reply.peers4Count - reply.peers6Count;
             if (family == 6) {
-                int at = slot(reply.peers6Count, numwant, reply.capacity(), random);
+                int at = slot(reply.peers6Count, room, random);
+                if (at < 0) {
+                    return;
+                }
                 if (at == reply.peers6Count) {
                     reply.peers6Count++;
                 }
@@ -88,7 +93,10 @@ public final class RandomPeers {
                 reply.peers6[3 * at + 1] = random.nextLong();
                 reply.peers6[3 * at + 2] = PeerRecord.tail(port, 0, 0);
             } else {
-                int at = slot(reply.peers4Count, numwant, reply.capacity(), random);
+                int at = slot(reply.peers4Count, room, random);
+                if (at < 0) {
+                    return;
+                }
                 if (at == reply.peers4Count) {
                     reply.peers4Count++;
                 }
@@ -97,8 +105,12 @@ public final class RandomPeers {
         }
     }
 
-    private static int slot(int count, int numwant, int capacity, RandomGenerator random) {
-        return count < Math.min(numwant, capacity) ? count : random.nextInt(count);
+    /** The next free position while there is room, else a random occupied one (to overwrite), else -1. */
+    private static int slot(int count, int room, RandomGenerator random) {
+        if (room > 0) {
+            return count;
+        }
+        return count > 0 ? random.nextInt(count) : -1;
     }
 
     public static int publicV4(RandomGenerator random) {

@@ -19,7 +19,8 @@ public final class RequestCounters {
     /** Why a request was answered with an error (or dropped). */
     public enum ErrorReason {
         MALFORMED_REQUEST, BAD_INFO_HASH, BAD_PORT, BAD_EVENT, BAD_CONNECTION_ID, UNKNOWN_ACTION,
-        TOO_SHORT, TOO_MANY_HASHES, NOT_FOUND, REQUEST_TOO_LONG, NOT_AUTHORIZED, INTERNAL;
+        TOO_SHORT, TOO_MANY_HASHES, NOT_FOUND, REQUEST_TOO_LONG, NOT_AUTHORIZED, TRACKER_FULL, BUSY, OVERLOADED,
+        INTERNAL;
 
         public String tag() {
             return name().toLowerCase();

@@ -29,6 +29,14 @@ public final class TrackerStats {
         return (System.currentTimeMillis() - startMillis) / 1000;
     }
 
+    private static final java.util.Set<String> MODES = java.util.Set.of("peer", "torr", "conn", "udp4", "tcp4", "scrp",
+            "fscr", "completed", "top10", "top100", "version", "everything");
+
+    /** Whether {@link #render} knows the mode (tpbs is streamed elsewhere). */
+    public boolean knows(String mode) {
+        return MODES.contains(mode);
+    }
+
     /** Text for a simple mode, or null when the mode is unknown (tpbs is streamed elsewhere). */
     public String render(String mode) {
         return switch (mode) {

@@ -23,6 +23,8 @@ public final class Announce {
     public long left;
     /** Peers wanted, already clamped by the frontend to what its reply can carry. */
     public int numwant;
+    /** HTTP replies carry both families (numwant left over goes to the other); UDP replies only the requester's. */
+    public boolean bothFamilies;
     /** Learned from a sibling worker rather than from the client itself. */
     public boolean fromSync;
     /** Minutes since the peer was last seen (a sibling's snapshot carries it; 0 for live changes). */
@@ -45,6 +47,7 @@ public final class Announce {
         left = -1;
         numwant = 0;
         fromSync = false;
+        bothFamilies = false;
         ageMinutes = 0;
         completedBefore = false;
     }

@@ -54,8 +54,12 @@ public final class PeerRecord {
         return (recordOrTail & ~0xFFFFL) | (flags & 0xFF) << 8 | (minute & 0xFF);
     }
 
-    /** Minutes since the record was last seen; valid while peers never outlive 255 minutes. */
-    public static int ageMinutes(long recordOrTail, int nowMinute) {
-        return (nowMinute - minute(recordOrTail)) & 0xFF;
+    /**
+     * Minutes since the record was last seen, exact however long ago {@code cleanedMinute} was: every
+     * record of a swarm was stamped at or before the swarm's last cleaning, and cleaning drops records
+     * older than the timeout (at most 240 minutes), so the 8-bit difference to that minute never wraps.
+     */
+    public static int ageMinutes(long recordOrTail, int nowMinute, int cleanedMinute) {
+        return Math.max(0, nowMinute - cleanedMinute) + ((cleanedMinute - minute(recordOrTail)) & 0xFF);
     }
 }

@@ -100,10 +100,10 @@ final class PeerSet {
     }
 
     /** Drops peers not seen for more than {@code timeoutMinutes}; returns how many. */
-    int expire(int nowMinute, int timeoutMinutes) {
+    int expire(int nowMinute, int cleanedMinute, int timeoutMinutes) {
         int kept = 0;
         for (int i = 0; i < size; i++) {
-            if (PeerRecord.ageMinutes(tail(i), nowMinute) <= timeoutMinutes) {
+            if (PeerRecord.ageMinutes(tail(i), nowMinute, cleanedMinute) <= timeoutMinutes) {
                 if (kept != i) {
                     System.arraycopy(records, i * stride, records, kept * stride, stride);
                 }

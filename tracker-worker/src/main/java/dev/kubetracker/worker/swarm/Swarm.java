@@ -28,21 +28,33 @@ final class Swarm {
         return seeders() + leechers() == 0;
     }
 
+    /**
+     * Drops peers past the timeout. When the clock went backwards (an NTP step), nothing expires until
+     * it has caught up: a step back must not make fresh peers look ancient.
+     */
     int expire(int nowMinute, int timeoutMinutes) {
-        cleanedMinute = nowMinute;
+        int cleaned = cleanedMinute;
+        if (cleaned < 0) {
+            cleanedMinute = nowMinute;
+            return 0;
+        }
+        if (nowMinute < cleaned) {
+            return 0;
+        }
         int removed = 0;
         if (seeders4 != null) {
-            removed += seeders4.expire(nowMinute, timeoutMinutes);
+            removed += seeders4.expire(nowMinute, cleaned, timeoutMinutes);
         }
         if (leechers4 != null) {
-            removed += leechers4.expire(nowMinute, timeoutMinutes);
+            removed += leechers4.expire(nowMinute, cleaned, timeoutMinutes);
         }
         if (seeders6 != null) {
-            removed += seeders6.expire(nowMinute, timeoutMinutes);
+            removed += seeders6.expire(nowMinute, cleaned, timeoutMinutes);
         }
         if (leechers6 != null) {
-            removed += leechers6.expire(nowMinute, timeoutMinutes);
+            removed += leechers6.expire(nowMinute, cleaned, timeoutMinutes);
         }
+        cleanedMinute = nowMinute;
         return removed;
     }
 
@@ -52,7 +64,8 @@ final class Swarm {
      */
     void announce(Announce a, int nowMinute, AnnounceReply out) {
         boolean v6 = a.family == 6;
-        int minute = nowMinute - Math.max(0, a.ageMinutes);
+        // Stamped no later than the last cleaning, which ageMinutes() relies on (the clock may have stepped back).
+        int minute = Math.min(nowMinute, cleanedMinute < 0 ? nowMinute : cleanedMinute) - Math.max(0, a.ageMinutes);
         long w0;
         long w1 = 0;
         long w2 = 0;
@@ -124,7 +137,7 @@ final class Swarm {
         }
 
         fillCounts(out);
-        select(v6, seeder, target, w0, w1, w2, a.numwant, out);
+        select(v6, seeder, target, w0, w1, w2, a.numwant, a.bothFamilies, out);
     }
 
     private PeerSet newSet(boolean v6, boolean seeders) {
@@ -154,13 +167,13 @@ final class Swarm {
      * only HTTP replies carry; UDP frontends ignore it). Seeders get no seeders while leechers exist.
      */
     private void select(boolean v6, boolean requesterSeeds, PeerSet self, long w0, long w1, long w2,
-                        int numwant, AnnounceReply out) {
+                        int numwant, boolean bothFamilies, AnnounceReply out) {
         boolean onlyLeechers = requesterSeeds && leechers() > 0;
         PeerSet sameLeechers = v6 ? leechers6 : leechers4;
         PeerSet sameSeeders = onlyLeechers ? null : (v6 ? seeders6 : seeders4);
         int taken = sample(sameLeechers, sameSeeders, self, w0, w1, w2, numwant, v6, out);
         int rest = numwant - taken;
-        if (rest > 0) {
+        if (rest > 0 && bothFamilies) {
             PeerSet otherLeechers = v6 ? leechers4 : leechers6;
             PeerSet otherSeeders = onlyLeechers ? null : (v6 ? seeders4 : seeders6);
             sample(otherLeechers, otherSeeders, null, 0, 0, 0, rest, !v6, out);
@@ -188,7 +201,7 @@ final class Swarm {
         double offset = want == n ? 0 : ThreadLocalRandom.current().nextDouble(step);
         int taken = 0;
         for (int i = 0; i < want && taken < numwant; i++) {
-            int index = (int) (offset + i * step);
+            int index = Math.min(n - 1, (int) (offset + i * step)); // rounding can touch n
             if (index == selfIndex) {
                 continue;
             }
@@ -206,13 +219,15 @@ final class Swarm {
 
     /** Visits every peer: its family, address words, port, flags and age in minutes. */
     void forEachPeer(int nowMinute, PeerVisitor visitor, long hashHigh, long hashMiddle, int hashLow) {
-        visit(seeders4, 4, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
-        visit(leechers4, 4, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
-        visit(seeders6, 6, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
-        visit(leechers6, 6, nowMinute, visitor, hashHigh, hashMiddle, hashLow);
+        int cleaned = cleanedMinute < 0 ? nowMinute : cleanedMinute;
+        visit(seeders4, 4, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
+        visit(leechers4, 4, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
+        visit(seeders6, 6, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
+        visit(leechers6, 6, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
     }
 
-    private static void visit(PeerSet set, int family, int nowMinute, PeerVisitor visitor, long h, long m, int l) {
+    private static void visit(PeerSet set, int family, int nowMinute, int cleaned, PeerVisitor visitor, long h,
+                              long m, int l) {
         if (set == null) {
             return;
         }
@@ -220,10 +235,10 @@ final class Swarm {
             long tail = set.tail(i);
             if (family == 4) {
                 visitor.visit(h, m, l, 4, PeerRecord.v4Address(tail), 0, 0, PeerRecord.port(tail),
-                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute));
+                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute, cleaned));
             } else {
                 visitor.visit(h, m, l, 6, 0, set.word(i, 0), set.word(i, 1), PeerRecord.port(tail),
-                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute));
+                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute, cleaned));
             }
         }
     }

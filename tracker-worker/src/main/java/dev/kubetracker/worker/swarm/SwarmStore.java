@@ -19,6 +19,8 @@ public final class SwarmStore {
     private final long seed;
     private final int peerTimeoutMinutes;
     private final MinuteClock clock;
+    private final int maxTorrentsPerShard;
+    private volatile InfoHashPredicate admission = (h, m, l) -> true;
 
     private static final class Shard {
         final TorrentTable table;
@@ -32,6 +34,14 @@ public final class SwarmStore {
     }
 
     public SwarmStore(int shardCount, int peerTimeoutMinutes, MinuteClock clock) {
+        this(shardCount, peerTimeoutMinutes, 0, clock);
+    }
+
+    /**
+     * @param maxTorrents most torrents held (0: no limit), enforced per shard as an even share, so no
+     *     global counter is needed; past it, announces for new torrents are refused
+     */
+    public SwarmStore(int shardCount, int peerTimeoutMinutes, long maxTorrents, MinuteClock clock) {
         if (Integer.bitCount(shardCount) != 1) {
             throw new IllegalArgumentException("shard count must be a power of two: " + shardCount);
         }
@@ -47,6 +57,18 @@ public final class SwarmStore {
         this.shardBits = Integer.numberOfTrailingZeros(shardCount);
         this.peerTimeoutMinutes = peerTimeoutMinutes;
         this.clock = clock;
+        this.maxTorrentsPerShard = maxTorrents <= 0 ? Integer.MAX_VALUE
+                : (int) Math.min(Integer.MAX_VALUE, (maxTorrents + shardCount - 1) / shardCount);
+    }
+
+    /** Which torrents may be stored; checked under the shard lock, so a reload's sweep cannot be overtaken. */
+    public void setAdmission(InfoHashPredicate admission) {
+        this.admission = admission;
+    }
+
+    /** What {@link #announce} did. */
+    public enum Outcome {
+        ACCEPTED, REFUSED, FULL
     }
 
     public int shardCount() {
@@ -66,18 +88,28 @@ public final class SwarmStore {
         return shardBits == 0 ? 0 : (int) (high >>> (64 - shardBits));
     }
 
-    /** Records the announce and fills {@code out} with the swarm's counts and peers for the requester. */
-    public void announce(Announce a, AnnounceReply out) {
+    /**
+     * Records the announce and fills {@code out} with the swarm's counts and peers for the requester.
+     * Refuses torrents the admission predicate (the access list) rejects, and new torrents past the cap.
+     */
+    public Outcome announce(Announce a, AnnounceReply out) {
         out.clear();
         int now = clock.nowMinute();
         InfoHash h = a.infoHash;
         Shard shard = shardOf(h.high);
         synchronized (shard) {
-            Swarm swarm = a.event == Announce.Event.STOPPED
-                    ? shard.table.get(h.high, h.middle, h.low)
-                    : shard.table.getOrCreate(h.high, h.middle, h.low);
+            if (!admission.test(h.high, h.middle, h.low)) {
+                return Outcome.REFUSED;
+            }
+            Swarm swarm = shard.table.get(h.high, h.middle, h.low);
             if (swarm == null) {
-                return;
+                if (a.event == Announce.Event.STOPPED) {
+                    return Outcome.ACCEPTED;
+                }
+                if (shard.table.size() >= maxTorrentsPerShard) {
+                    return Outcome.FULL;
+                }
+                swarm = shard.table.getOrCreate(h.high, h.middle, h.low);
             }
             int seeders = swarm.seeders();
             int leechers = swarm.leechers();
@@ -93,6 +125,7 @@ public final class SwarmStore {
                 shard.table.remove(h.high, h.middle, h.low);
             }
         }
+        return Outcome.ACCEPTED;
     }
 
     /** Raises a known torrent's download count to {@code downloaded} (a sibling's snapshot). */

@@ -105,6 +105,29 @@ class RandomPeersTest {
     }
 
     @Test
+    void countsBothFamiliesAgainstNumwant() {
+        Random random = new Random(4);
+        RandomPeers peers = new RandomPeers(1, 5, 1024, 65535);
+        for (int round = 0; round < 200; round++) {
+            AnnounceReply reply = new AnnounceReply(50);
+            for (int i = 0; i < 30; i++) {
+                reply.peers4[reply.peers4Count++] = PeerRecord.v4(ip(10, 0, 0, i), 1, 0, 0);
+            }
+            for (int i = 0; i < 20; i++) {
+                reply.peers6[3 * reply.peers6Count] = 0xfd00_0000_0000_0000L;
+                reply.peers6[3 * reply.peers6Count + 1] = i;
+                reply.peers6[3 * reply.peers6Count++ + 2] = PeerRecord.tail(1, 0, 0);
+            }
+            peers.mixInto(reply, 4, 50, random);
+            assertEquals(50, reply.peers4Count + reply.peers6Count);
+            AnnounceReply onlyOther = new AnnounceReply(50);
+            onlyOther.peers6Count = 50;
+            peers.mixInto(onlyOther, 4, 50, random);
+            assertEquals(0, onlyOther.peers4Count, "no room and nothing of its family to replace");
+        }
+    }
+
+    @Test
     void isOffByDefaultAndRejectsNonsense() {
         Random random = new Random(1);
         AnnounceReply reply = new AnnounceReply(50);

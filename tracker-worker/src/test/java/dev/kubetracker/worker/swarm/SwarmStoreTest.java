@@ -27,6 +27,7 @@ class SwarmStoreTest {
         a.left = left;
         a.event = event;
         a.numwant = numwant;
+        a.bothFamilies = true; // as HTTP
         store.announce(a, reply);
     }
 
@@ -222,6 +223,61 @@ class SwarmStoreTest {
         assertEquals(2, reply.peers6Count, "the other family fills what numwant leaves");
         announce(HASH_A, 9, 1, 100, Announce.Event.NONE, 1);
         assertEquals(1, reply.peers4Count + reply.peers6Count);
+
+        Announce udp = new Announce();
+        udp.clear();
+        udp.infoHash.set(HASH_A, 2, 3);
+        udp.address4 = 10;
+        udp.port = 1;
+        udp.left = 5;
+        udp.numwant = 50;
+        store.announce(udp, reply);
+        assertEquals(1, reply.peers4Count, "a UDP reply carries the requester's family only");
+        assertEquals(0, reply.peers6Count);
+    }
+
+    @Test
+    void agesStayExactAcrossALongPause() {
+        announce(HASH_A, 1, 1, 100, Announce.Event.STARTED, 50);
+        now += 300; // the process was suspended for five hours: more than 8 bits of minutes
+        store.sweep();
+        assertEquals(0, store.leechers(), "a peer silent for 300 minutes is gone, not 'seen 44 minutes ago'");
+    }
+
+    @Test
+    void aClockSteppingBackDoesNotExpireFreshPeers() {
+        announce(HASH_A, 1, 1, 100, Announce.Event.STARTED, 50);
+        now -= 30; // NTP steps the clock back half an hour
+        store.sweep();
+        announce(HASH_A, 2, 1, 100, Announce.Event.STARTED, 50);
+        assertEquals(2, store.leechers(), "nothing looks 255 minutes old");
+        now += 40; // 10 minutes past the first stamp
+        store.sweep();
+        assertEquals(2, store.leechers());
+        now += 10; // peer 2 was seen 50 minutes ago by the corrected clock
+        store.sweep();
+        assertEquals(1, store.leechers());
+    }
+
+    @Test
+    void refusesWhatTheAdmissionRefusesAndNewTorrentsPastTheCap() {
+        SwarmStore capped = new SwarmStore(1, 45, 2, () -> now);
+        capped.setAdmission((h, m, l) -> h != 666);
+        Announce a = new Announce();
+        a.clear();
+        a.port = 1;
+        a.address4 = 1;
+        a.infoHash.set(666, 0, 0);
+        assertEquals(SwarmStore.Outcome.REFUSED, capped.announce(a, reply));
+        a.infoHash.set(1, 0, 0);
+        assertEquals(SwarmStore.Outcome.ACCEPTED, capped.announce(a, reply));
+        a.infoHash.set(2, 0, 0);
+        assertEquals(SwarmStore.Outcome.ACCEPTED, capped.announce(a, reply));
+        a.infoHash.set(3, 0, 0);
+        assertEquals(SwarmStore.Outcome.FULL, capped.announce(a, reply));
+        a.infoHash.set(1, 0, 0);
+        assertEquals(SwarmStore.Outcome.ACCEPTED, capped.announce(a, reply), "known torrents still served");
+        assertEquals(0, capped.torrents() - 2);
     }
 
     @Test

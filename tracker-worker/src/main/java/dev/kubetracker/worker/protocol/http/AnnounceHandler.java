@@ -74,10 +74,10 @@ final class AnnounceHandler {
                     return fail(out, ErrorReason.BAD_EVENT, "event must be started, completed, stopped or empty");
                 }
             } else if (query.keyIs("numwant")) {
-                numwant = query.valueAsLong(Long.MIN_VALUE);
-                if (numwant == Long.MIN_VALUE) {
+                if (!query.valueIsInteger()) {
                     return fail(out, ErrorReason.MALFORMED_REQUEST, "numwant must be a number");
                 }
+                numwant = query.valueAsLong(0);
             } else if (query.keyIs("compact")) {
                 compact = !query.valueIs("0");
             }
@@ -96,15 +96,22 @@ final class AnnounceHandler {
         a.address6High = client.v6High;
         a.address6Low = client.v6Low;
         a.numwant = policy.numwant(numwant, reply.capacity());
-        if (!accessList.allows(a.infoHash.high, a.infoHash.middle, a.infoHash.low)) {
-            // A refusal is an answer, not a malformed request: status 200, as opentracker.
-            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
-            BencodeWriter.failure(out, AccessList.REFUSAL);
-            return HttpResult.OK;
-        }
+        a.bothFamilies = true;
 
-        store.announce(a, reply);
-        changes.record(a);
+        switch (store.announce(a, reply)) {
+            case REFUSED -> {
+                // A refusal is an answer, not a malformed request: status 200, as opentracker.
+                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
+                BencodeWriter.failure(out, AccessList.REFUSAL);
+                return HttpResult.OK;
+            }
+            case FULL -> {
+                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.TRACKER_FULL);
+                BencodeWriter.failure(out, "tracker full: no new torrents are accepted now");
+                return HttpResult.OK;
+            }
+            case ACCEPTED -> changes.record(a);
+        }
         if (a.event != Announce.Event.STOPPED) {
             randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
         }

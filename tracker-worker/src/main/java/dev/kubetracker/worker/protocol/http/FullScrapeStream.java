@@ -55,6 +55,8 @@ final class FullScrapeStream {
     private int nextShard;
     private long bytesSent;
     private boolean closed;
+    private boolean finished;
+    private Runnable onFinish = () -> { };
 
     FullScrapeStream(SwarmStore store, HttpServerResponse response, Context context, Format format,
                      boolean gzipped, RequestCounters counters, AccessList accessList) {
@@ -71,18 +73,45 @@ final class FullScrapeStream {
         }
     }
 
+    /** Runs once when the stream ends, completed or cut short (releases its slot; may close the connection). */
+    FullScrapeStream onFinish(Runnable action) {
+        this.onFinish = action;
+        return this;
+    }
+
     void start() {
         response.setChunked(true);
         response.putHeader("Content-Type", "application/octet-stream");
         if (gzip != null) {
             response.putHeader("Content-Encoding", "gzip");
         }
-        response.closeHandler(v -> closed = true);
-        response.exceptionHandler(e -> closed = true);
+        response.closeHandler(v -> abort());
+        response.exceptionHandler(e -> abort());
         if (format == Format.BENCODE) {
             plain.writeBytes("d5:filesd".getBytes(StandardCharsets.US_ASCII));
         }
         pump();
+    }
+
+    private void abort() {
+        closed = true;
+        finish();
+    }
+
+    /** Frees the compressor's native memory at once (not at some later GC) and runs the finish action. */
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (gzip != null) {
+            try {
+                gzip.close();
+            } catch (IOException e) {
+                // the sink is memory: nothing to report
+            }
+        }
+        onFinish.run();
     }
 
     private void pump() {
@@ -108,6 +137,7 @@ final class FullScrapeStream {
             emit(true);
             response.end();
             counters.fullScrapeBytes(bytesSent);
+            finish();
         } else if (response.writeQueueFull()) {
             response.drainHandler(v -> pump());
         } else {

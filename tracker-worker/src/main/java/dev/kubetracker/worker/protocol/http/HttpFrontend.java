@@ -53,6 +53,10 @@ public final class HttpFrontend {
                 HttpTracker tracker = trackers.apply(context);
                 server = vertx.createHttpServer(options)
                         .connectionHandler(connection -> tracker.onConnection())
+                        .invalidRequestHandler(request -> {
+                            tracker.onInvalidRequest(request);
+                            io.vertx.core.http.HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+                        })
                         .requestHandler(tracker);
                 server.listen().onSuccess(s -> {
                     boundPort[0] = s.actualPort();

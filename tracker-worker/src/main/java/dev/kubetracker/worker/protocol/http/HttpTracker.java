@@ -38,6 +38,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
     private final TrustedProxies trustedProxies;
     private final Context context;
     private final AccessList accessList;
+    private final FullScrapeSlots fullScrapeSlots;
     private final AnnounceHandler announce;
     private final ScrapeHandler scrape;
     private final QueryParser statsQuery = new QueryParser();
@@ -46,8 +47,9 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
 
     public HttpTracker(SwarmStore store, AnnouncePolicy policy, int scrapeMaxHashes, RequestCounters counters,
                        TrackerStats stats, TrustedProxies trustedProxies, AccessList accessList,
-                       RandomPeers randomPeers, ChangeLog changes, Context context) {
+                       RandomPeers randomPeers, ChangeLog changes, FullScrapeSlots fullScrapeSlots, Context context) {
         this.accessList = accessList;
+        this.fullScrapeSlots = fullScrapeSlots;
         this.store = store;
         this.counters = counters;
         this.stats = stats;
@@ -104,10 +106,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
                 ByteBuf out = Unpooled.buffer(256);
                 send(request, scrape.handle(uri, client.family, out), out);
             } else {
-                boolean gzip = acceptsGzip(request);
-                counters.fullScrape(gzip);
-                new FullScrapeStream(store, request.response(), context, FullScrapeStream.Format.BENCODE, gzip,
-                        counters, accessList).start();
+                streamFullScrape(request, FullScrapeStream.Format.BENCODE, false);
             }
         } else if (pathEnd == 6 && uri.startsWith("/stats")) {
             serveStats(request, uri);
@@ -128,8 +127,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
             sendFailure(request, HttpResult.BAD_REQUEST, "cannot tell the client's address");
             return false;
         }
-        if (!trustedProxies.isEmpty()
-                && !trustedProxies.resolve(client, request.getHeader("X-Forwarded-For"), scratch)) {
+        if (!trustedProxies.isEmpty() && !trustedProxies.resolve(client, forwardedFor(request), scratch)) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
             sendFailure(request, HttpResult.BAD_REQUEST, "malformed X-Forwarded-For");
             return false;
@@ -137,9 +135,49 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
         return true;
     }
 
-    private static boolean acceptsGzip(HttpServerRequest request) {
-        String accept = request.getHeader("Accept-Encoding");
-        return accept != null && accept.toLowerCase().contains("gzip") && !accept.toLowerCase().contains("gzip;q=0");
+    /**
+     * Every X-Forwarded-For line, in order, as one list: a proxy may append its own line after one the
+     * client sent, and only the right-most entries are the proxies' word.
+     */
+    private static String forwardedFor(HttpServerRequest request) {
+        java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
+        if (lines.isEmpty()) {
+            return null;
+        }
+        return lines.size() == 1 ? lines.get(0) : String.join(",", lines);
+    }
+
+    /** Whether Accept-Encoding allows gzip (or {@code *}) with a q-value above zero. */
+    static boolean acceptsGzip(HttpServerRequest request) {
+        return acceptsGzip(request.getHeader("Accept-Encoding"));
+    }
+
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String part : acceptEncoding.split(",")) {
+            String[] fields = part.split(";");
+            String coding = fields[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("*")) {
+                continue;
+            }
+            double q = 1;
+            for (int i = 1; i < fields.length; i++) {
+                String f = fields[i].trim();
+                if (f.startsWith("q=") || f.startsWith("Q=")) {
+                    try {
+                        q = Double.parseDouble(f.substring(2).trim());
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (q > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -177,18 +215,51 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
                 invalidStatsRequest(request);
                 return;
             }
-            boolean gzip = acceptsGzip(request);
-            counters.fullScrape(gzip);
-            new FullScrapeStream(store, response, context, f, gzip, counters, accessList).start();
+            streamFullScrape(request, f, true);
             return;
         }
-        String body = stats.render(mode);
-        if (body == null) {
+        if (!stats.knows(mode)) {
             invalidStatsRequest(request);
             return;
         }
-        response.putHeader("Content-Type", TEXT);
-        response.end(body);
+        // Some modes walk the whole store (top100): off the event loop, which must keep serving announces.
+        String chosen = mode;
+        context.executeBlocking(() -> stats.render(chosen), false).onComplete(result -> {
+            if (result.succeeded()) {
+                response.putHeader("Content-Type", TEXT);
+                response.end(result.result()).onComplete(v -> request.connection().close());
+            } else {
+                LOG.error("stats failed", result.cause());
+                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
+                sendFailure(request, HttpResult.INTERNAL_ERROR, "internal error");
+            }
+        });
+    }
+
+    private void streamFullScrape(HttpServerRequest request, FullScrapeStream.Format format, boolean closeAfter) {
+        if (!fullScrapeSlots.tryAcquire()) {
+            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
+            request.response().putHeader("Retry-After", "30");
+            sendFailure(request, 503, "busy: too many full scrapes in progress, retry later");
+            return;
+        }
+        boolean gzip = acceptsGzip(request);
+        counters.fullScrape(gzip);
+        new FullScrapeStream(store, request.response(), context, format, gzip, counters, accessList)
+                .onFinish(() -> {
+                    fullScrapeSlots.release();
+                    if (closeAfter) {
+                        request.connection().close();
+                    }
+                })
+                .start();
+    }
+
+    /** Counts requests Vert.x refused before they reached the tracker (too long, malformed). */
+    void onInvalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        boolean tooLong = cause instanceof io.netty.handler.codec.TooLongFrameException;
+        counters.error(RequestCounters.Protocol.HTTP, tooLong ? ErrorReason.REQUEST_TOO_LONG : ErrorReason.MALFORMED_REQUEST);
     }
 
     private void invalidStatsRequest(HttpServerRequest request) {

@@ -101,6 +101,20 @@ public final class QueryParser {
         return negative ? -n : n;
     }
 
+    /** True when the value is a (possibly signed) decimal integer, of any length. */
+    public boolean valueIsInteger() {
+        int i = valueLength > 0 && (value[0] == '-' || value[0] == '+') ? 1 : 0;
+        if (i == valueLength) {
+            return false;
+        }
+        for (; i < valueLength; i++) {
+            if (value[i] < '0' || value[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean valueIs(String ascii) {
         if (valueLength != ascii.length()) {
             return false;

@@ -105,6 +105,11 @@ public final class UdpFrontend implements AutoCloseable {
             if (sender == null || sender.getAddress() == null || !client.set(sender.getAddress())) {
                 return;
             }
+            if (!ctx.channel().isWritable()) {
+                // The socket's send queue is backed up (a flood): drop rather than queue replies without bound.
+                handler.overloaded();
+                return;
+            }
             ByteBuf out = ctx.alloc().ioBuffer(1500);
             boolean sent = false;
             try {

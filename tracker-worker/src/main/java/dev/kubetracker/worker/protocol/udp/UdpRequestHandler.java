@@ -96,7 +96,7 @@ public final class UdpRequestHandler {
             return false;
         }
         if (!connectionIds.isValid(connectionId, client)) {
-            return error(out, transactionId, ErrorReason.BAD_CONNECTION_ID, "invalid or expired connection id");
+            return error(out, length, transactionId, ErrorReason.BAD_CONNECTION_ID, "bad connection id");
         }
         return action == ACTION_ANNOUNCE
                 ? announce(in, start, length, transactionId, client, out)
@@ -106,15 +106,15 @@ public final class UdpRequestHandler {
     private boolean announce(ByteBuf in, int start, int length, int transactionId, ClientAddress client, ByteBuf out) {
         // Bytes past 98 are BEP 41 options (e.g. the URL path): tolerated and ignored.
         if (length < ANNOUNCE_LENGTH) {
-            return error(out, transactionId, ErrorReason.MALFORMED_REQUEST, "announce request too short");
+            return error(out, length, transactionId, ErrorReason.MALFORMED_REQUEST, "announce too short");
         }
         int event = in.getInt(start + 80);
         if (event < 0 || event >= EVENTS.length) {
-            return error(out, transactionId, ErrorReason.BAD_EVENT, "invalid event");
+            return error(out, length, transactionId, ErrorReason.BAD_EVENT, "invalid event");
         }
         int port = in.getUnsignedShort(start + 96);
         if (port == 0) {
-            return error(out, transactionId, ErrorReason.BAD_PORT, "invalid port");
+            return error(out, length, transactionId, ErrorReason.BAD_PORT, "invalid port");
         }
         Announce a = announce;
         a.clear();
@@ -128,12 +128,16 @@ public final class UdpRequestHandler {
         a.left = in.getLong(start + 64);
         boolean v6 = client.family == 6;
         a.numwant = policy.numwant(in.getInt(start + 92), v6 ? MAX_PEERS_V6 : MAX_PEERS_V4);
-        if (!accessList.allows(a.infoHash.high, a.infoHash.middle, a.infoHash.low)) {
-            return error(out, transactionId, ErrorReason.NOT_AUTHORIZED, AccessList.REFUSAL);
-        }
 
-        store.announce(a, reply);
-        changes.record(a);
+        switch (store.announce(a, reply)) {
+            case REFUSED -> {
+                return error(out, length, transactionId, ErrorReason.NOT_AUTHORIZED, AccessList.REFUSAL);
+            }
+            case FULL -> {
+                return error(out, length, transactionId, ErrorReason.TRACKER_FULL, "tracker full: no new torrents");
+            }
+            case ACCEPTED -> changes.record(a);
+        }
         if (a.event != Announce.Event.STOPPED) {
             randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
         }
@@ -156,10 +160,16 @@ public final class UdpRequestHandler {
     }
 
 
+    /** A datagram dropped unread because replies cannot leave fast enough. */
+    public void overloaded() {
+        counters.udpPacket();
+        counters.error(RequestCounters.Protocol.UDP, ErrorReason.OVERLOADED);
+    }
+
     private boolean scrape(ByteBuf in, int start, int length, int transactionId, ClientAddress client, ByteBuf out) {
         int hashes = Math.min((length - HEADER) / 20, MAX_SCRAPE_HASHES);
         if (hashes == 0) {
-            return error(out, transactionId, ErrorReason.MALFORMED_REQUEST, "scrape without info_hash");
+            return error(out, length, transactionId, ErrorReason.MALFORMED_REQUEST, "scrape without info_hash");
         }
         counters.scrape(RequestCounters.Protocol.UDP, client.family);
         out.writeInt(ACTION_SCRAPE).writeInt(transactionId);
@@ -179,8 +189,15 @@ public final class UdpRequestHandler {
         return true;
     }
 
-    private boolean error(ByteBuf out, int transactionId, ErrorReason reason, String message) {
+    /**
+     * An error packet, but never one larger than the request: a spoofed source must not turn the
+     * tracker into an amplifier. Too-short requests are then dropped (and still counted).
+     */
+    private boolean error(ByteBuf out, int requestLength, int transactionId, ErrorReason reason, String message) {
         counters.error(RequestCounters.Protocol.UDP, reason);
+        if (8 + message.length() > requestLength) {
+            return false;
+        }
         out.writeInt(ACTION_ERROR).writeInt(transactionId).writeCharSequence(message, StandardCharsets.US_ASCII);
         return true;
     }

@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kubetracker.worker.testing.Bencode;
 import dev.kubetracker.worker.testing.RawHttp;
 import dev.kubetracker.worker.testing.RawHttp.Response;
+import dev.kubetracker.worker.TrackerWorker;
+import dev.kubetracker.worker.swarm.Announce;
+import dev.kubetracker.worker.swarm.AnnounceReply;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,6 +28,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HttpTrackerSocketTest {
     static final int PORT = 16969;
+
+    @Inject
+    TrackerWorker worker;
     static final int MANAGEMENT_PORT = 19000;
 
     private static byte[] hash(int seed) {
@@ -300,5 +307,70 @@ class HttpTrackerSocketTest {
         assertEquals(200 * 6, ((byte[]) huge.get("peers")).length);
         Map<String, Object> none = ok(get("127.0.0.1", announce(h, 20000, 5, "&numwant=0")));
         assertEquals(0, ((byte[]) none.get("peers")).length);
+    }
+
+    @Test
+    void aForwardedForLineTheClientSentIsNotBelievedWhenTheProxyAddsItsOwn() throws IOException {
+        byte[] h = hash(14);
+        // The client forges a line; the trusted proxy (127.0.0.2) appends the real client's address.
+        ok(RawHttp.get(InetAddress.getByName("127.0.0.2"), "127.0.0.1", PORT, announce(h, 7101, 0, ""),
+                "X-Forwarded-For: 192.0.2.66", "X-Forwarded-For: 198.51.100.23"));
+        Map<String, Object> reply = ok(get("127.0.0.1", announce(h, 7102, 5, "")));
+        assertEquals("c63364171bbd", java.util.HexFormat.of().formatHex((byte[]) reply.get("peers")),
+                "198.51.100.23:7101, the proxy's word");
+    }
+
+    @Test
+    void readsAcceptEncodingQualityValues() {
+        assertTrue(HttpTracker.acceptsGzip("gzip"));
+        assertTrue(HttpTracker.acceptsGzip("deflate, gzip;q=0.5"));
+        assertTrue(HttpTracker.acceptsGzip("br, *"));
+        assertFalse(HttpTracker.acceptsGzip("gzip; q=0"));
+        assertFalse(HttpTracker.acceptsGzip("gzip;q=0.0, identity"));
+        assertFalse(HttpTracker.acceptsGzip("identity"));
+        assertFalse(HttpTracker.acceptsGzip((String) null));
+    }
+
+    @Test
+    void aVeryNegativeNumwantMeansTheDefault() throws IOException {
+        byte[] h = hash(15);
+        ok(get("127.0.0.1", announce(h, 6001, 0, "")));
+        Map<String, Object> reply = ok(get("127.0.0.1", announce(h, 6002, 1, "&numwant=-99999999999999999999999")));
+        assertEquals(6, ((byte[]) reply.get("peers")).length);
+    }
+
+    @Test
+    void aLargeFullScrapeStreamsCompletelyAndSurvivesAClientThatHangsUp() throws Exception {
+        int torrents = 60_000;
+        Announce a = new Announce();
+        AnnounceReply reply = new AnnounceReply(1);
+        Random random = new Random(16);
+        for (int i = 0; i < torrents; i++) {
+            a.clear();
+            a.infoHash.set(random.nextLong(), random.nextLong(), i);
+            a.address4 = 0x0A000000 + i;
+            a.port = 1000 + (i & 0x3FFF);
+            a.left = i % 3;
+            worker.store().announce(a, reply);
+        }
+        Response plain = get("127.0.0.1", "/scrape");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) Bencode.dict(plain.body()).get("files");
+        assertTrue(files.size() >= torrents, "all " + torrents + " torrents, got " + files.size());
+
+        Response gzipped = get("127.0.0.1", "/scrape", "Accept-Encoding: gzip");
+        byte[] inflated = new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes();
+        assertArrayEquals(plain.body(), inflated, "gzip carries the same bytes, complete");
+        assertTrue(gzipped.body().length < plain.body().length / 2);
+
+        for (int i = 0; i < 5; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", PORT)) {
+                socket.getOutputStream().write("GET /scrape HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getInputStream().read(new byte[100]);
+            } // hangs up mid-stream
+        }
+        Thread.sleep(300);
+        assertEquals(200, get("127.0.0.1", "/scrape").status(), "slots were given back, the tracker still serves");
     }
 }

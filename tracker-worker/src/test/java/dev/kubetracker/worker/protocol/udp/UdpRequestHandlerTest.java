@@ -120,11 +120,28 @@ class UdpRequestHandlerTest {
         ClientAddress client = v4(0x0A000001);
         long id = connect(client);
         assertTrue(handle(announce(id ^ 0x10, 2, 0, -1, 6881), client));
-        assertEquals("invalid or expired connection id", errorMessage());
+        assertEquals("bad connection id", errorMessage());
         assertEquals(1234, out.getInt(4));
         assertTrue(handle(announce(id, 2, 0, -1, 6881), v4(0x0A000009)));
-        assertEquals("invalid or expired connection id", errorMessage(), "an id is bound to its address");
+        assertEquals("bad connection id", errorMessage(), "an id is bound to its address");
         assertEquals(0, store.torrents());
+    }
+
+    @Test
+    void neverAnswersWithMoreBytesThanItReceived() {
+        ClientAddress client = v4(0x0A000001);
+        for (int length = 16; length <= 120; length++) {
+            ByteBuf junk = Unpooled.buffer().writeLong(12345).writeInt(1 + length % 2).writeInt(7).writeZero(length - 16);
+            if (handle(junk, client)) {
+                assertTrue(out.readableBytes() <= length, "reply of " + out.readableBytes() + " to " + length);
+            }
+        }
+        long id = connect(client);
+        for (int length = 16; length < 98; length++) {
+            if (handle(announce(id, 2, 0, -1, 6881).slice(0, length), client)) {
+                assertTrue(out.readableBytes() <= length);
+            }
+        }
     }
 
     @Test
@@ -133,7 +150,7 @@ class UdpRequestHandlerTest {
         long id = connect(client);
         ByteBuf full = announce(id, 2, 0, -1, 6881);
         assertTrue(handle(full.slice(0, 97), client));
-        assertEquals("announce request too short", errorMessage());
+        assertEquals("announce too short", errorMessage());
         assertTrue(handle(announce(id, 2, 0, -1, 0), client));
         assertEquals("invalid port", errorMessage());
         assertTrue(handle(announce(id, 4, 0, -1, 6881), client));
@@ -159,7 +176,9 @@ class UdpRequestHandlerTest {
     void scrapeAnswersAtMost74HashesAndRefusesNone() {
         ClientAddress client = v4(0x0A000001);
         long id = connect(client);
-        assertTrue(handle(Unpooled.buffer().writeLong(id).writeInt(2).writeInt(1), client));
+        assertFalse(handle(Unpooled.buffer().writeLong(id).writeInt(2).writeInt(1), client),
+                "a 16-byte scrape gets no error: the error would be larger than the request");
+        assertTrue(handle(Unpooled.buffer().writeLong(id).writeInt(2).writeInt(1).writeBytes(new byte[19]), client));
         assertEquals("scrape without info_hash", errorMessage());
         ByteBuf many = Unpooled.buffer().writeLong(id).writeInt(2).writeInt(1).writeBytes(new byte[200 * 20]);
         assertTrue(handle(many, client));
