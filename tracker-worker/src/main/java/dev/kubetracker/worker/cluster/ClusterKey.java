@@ -43,34 +43,30 @@ public final class ClusterKey {
 
         /** The MAC of {@code data[from, to)} (and of {@code prefix} before it, when given) into {@code out}. */
         public void sign(byte[] prefix, byte[] data, int from, int to, byte[] out, int outOffset) {
-            try {
-                if (prefix != null) {
-                    mac.update(prefix);
-                }
-                mac.update(data, from, to - from);
-                mac.doFinal(full, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            compute(prefix, data, from, to);
             System.arraycopy(full, 0, out, outOffset, MAC_BYTES);
         }
 
-        /** Constant-time check of the MAC stored at {@code data[to, to + 16)} over {@code data[from, to)}. */
+        /** Constant-time check of {@code expected[expectedOffset, +16)} against the MAC of {@code data[from, to)}. */
         public boolean verify(byte[] prefix, byte[] data, int from, int to, byte[] expected, int expectedOffset) {
-            try {
-                if (prefix != null) {
-                    mac.update(prefix);
-                }
-                mac.update(data, from, to - from);
-                mac.doFinal(full, 0);
-            } catch (ShortBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            compute(prefix, data, from, to);
             int diff = 0;
             for (int i = 0; i < MAC_BYTES; i++) {
                 diff |= full[i] ^ expected[expectedOffset + i];
             }
             return diff == 0;
+        }
+
+        private void compute(byte[] prefix, byte[] data, int from, int to) {
+            try {
+                if (prefix != null) {
+                    mac.update(prefix);
+                }
+                mac.update(data, from, to - from);
+                mac.doFinal(full, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException("the buffer holds a whole HMAC-SHA256", e);
+            }
         }
     }
 }

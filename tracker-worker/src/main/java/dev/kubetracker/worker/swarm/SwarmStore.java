@@ -243,41 +243,27 @@ public final class SwarmStore {
     }
 
     public long torrents() {
-        long n = 0;
-        for (Shard shard : shards) {
-            synchronized (shard) {
-                n += shard.table.size();
-            }
-        }
-        return n;
+        return sum(shard -> shard.table.size());
     }
 
     public long seeders() {
-        long n = 0;
-        for (Shard shard : shards) {
-            synchronized (shard) {
-                n += shard.seeders;
-            }
-        }
-        return n;
+        return sum(shard -> shard.seeders);
+    }
+
+    public long leechers() {
+        return sum(shard -> shard.leechers);
     }
 
     /** Downloads counted since start ({@code completed} events, once per peer). */
     public long completed() {
-        long n = 0;
-        for (Shard shard : shards) {
-            synchronized (shard) {
-                n += shard.completed;
-            }
-        }
-        return n;
+        return sum(shard -> shard.completed);
     }
 
-    public long leechers() {
+    private long sum(java.util.function.ToLongFunction<Shard> count) {
         long n = 0;
         for (Shard shard : shards) {
             synchronized (shard) {
-                n += shard.leechers;
+                n += count.applyAsLong(shard);
             }
         }
         return n;
