@@ -68,7 +68,8 @@ public class TrackerWorker {
 
     void onStart(@Observes StartupEvent event) throws Exception {
         int peerTimeout = minutes(config.peerTimeout(), "tracker.peer-timeout");
-        store = new SwarmStore(config.storeShards(), peerTimeout, config.maxTorrents(), MinuteClock.SYSTEM);
+        store = new SwarmStore(config.storeShards(), peerTimeout, config.maxTorrents(),
+                minutes(config.torrentRetention(), "tracker.torrent-retention"), MinuteClock.SYSTEM);
         counters = new RequestCounters();
         AnnouncePolicy policy = policy();
         if (peerTimeout * 60L < policy.intervalSeconds() * 11L / 10) {
@@ -121,20 +122,24 @@ public class TrackerWorker {
 
     void onStop(@Observes ShutdownEvent event) {
         serving = false;
-        if (accessListReloader != null) {
-            accessListReloader.close();
-        }
-        if (udp != null) {
-            udp.close();
-        }
-        if (http != null) {
-            http.close();
-        }
+        // The client ports first, each on its own: one failing close must not leave the others open.
+        closeQuietly("UDP frontend", udp);
+        closeQuietly("HTTP frontend", http == null ? null : http::close);
+        closeQuietly("access list reloader", accessListReloader);
+        closeQuietly("cluster", cluster);
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
-        if (cluster != null) {
-            cluster.close();
+    }
+
+    private static void closeQuietly(String what, AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.warnf(e, "closing the %s failed", what);
         }
     }
 

@@ -42,6 +42,10 @@ public interface TrackerConfig {
 
     Cluster cluster();
 
+    /** How long a torrent whose last peer left keeps its download count (for scrapes). */
+    @WithDefault("24H")
+    Duration torrentRetention();
+
     /** Most torrents held in RAM (0: no limit); past it, announces for new torrents are refused. */
     @WithDefault("0")
     long maxTorrents();

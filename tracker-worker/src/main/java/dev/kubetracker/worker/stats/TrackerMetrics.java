@@ -53,7 +53,7 @@ public final class TrackerMetrics {
         FunctionCounter.builder("tracker.http.connections", c, RequestCounters::tcpAccepts)
                 .description("HTTP connections accepted").register(registry);
         Gauge.builder("tracker.torrents", store, SwarmStore::torrents)
-                .description("Torrents with at least one peer").register(registry);
+                .description("Torrents held: with peers, or peerless but keeping their download count").register(registry);
         Gauge.builder("tracker.peers", store, SwarmStore::seeders)
                 .description("Peers by role").tag("role", "seeder").register(registry);
         Gauge.builder("tracker.peers", store, SwarmStore::leechers)

@@ -13,6 +13,8 @@ final class Swarm {
     private PeerSet seeders6;
     private PeerSet leechers6;
     int downloaded;
+    /** The minute of the last announce: a peerless torrent keeps its count for a while after it. */
+    int lastActiveMinute;
     /** The minute at which expired peers were last removed from this swarm. */
     int cleanedMinute = -1;
 

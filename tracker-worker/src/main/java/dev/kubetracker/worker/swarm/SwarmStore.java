@@ -20,6 +20,7 @@ public final class SwarmStore {
     private final int peerTimeoutMinutes;
     private final MinuteClock clock;
     private final int maxTorrentsPerShard;
+    private final int retentionMinutes;
     private volatile InfoHashPredicate admission = (h, m, l) -> true;
 
     private static final class Shard {
@@ -33,15 +34,18 @@ public final class SwarmStore {
         }
     }
 
+    /** A store without a torrent cap that keeps the counts of peerless torrents for a day. */
     public SwarmStore(int shardCount, int peerTimeoutMinutes, MinuteClock clock) {
-        this(shardCount, peerTimeoutMinutes, 0, clock);
+        this(shardCount, peerTimeoutMinutes, 0, 24 * 60, clock);
     }
 
     /**
      * @param maxTorrents most torrents held (0: no limit), enforced per shard as an even share, so no
      *     global counter is needed; past it, announces for new torrents are refused
+     * @param retentionMinutes how long a torrent whose last peer left keeps its download count
      */
-    public SwarmStore(int shardCount, int peerTimeoutMinutes, long maxTorrents, MinuteClock clock) {
+    public SwarmStore(int shardCount, int peerTimeoutMinutes, long maxTorrents, int retentionMinutes,
+                      MinuteClock clock) {
         if (Integer.bitCount(shardCount) != 1) {
             throw new IllegalArgumentException("shard count must be a power of two: " + shardCount);
         }
@@ -57,6 +61,7 @@ public final class SwarmStore {
         this.shardBits = Integer.numberOfTrailingZeros(shardCount);
         this.peerTimeoutMinutes = peerTimeoutMinutes;
         this.clock = clock;
+        this.retentionMinutes = retentionMinutes;
         this.maxTorrentsPerShard = maxTorrents <= 0 ? Integer.MAX_VALUE
                 : (int) Math.min(Integer.MAX_VALUE, (maxTorrents + shardCount - 1) / shardCount);
     }
@@ -121,18 +126,24 @@ public final class SwarmStore {
             shard.seeders += swarm.seeders() - seeders;
             shard.leechers += swarm.leechers() - leechers;
             shard.completed += swarm.downloaded - downloaded;
-            if (swarm.isEmpty()) {
-                shard.table.remove(h.high, h.middle, h.low);
+            swarm.lastActiveMinute = now;
+            if (swarm.isEmpty() && swarm.downloaded == 0) {
+                shard.table.remove(h.high, h.middle, h.low); // a peerless torrent with a count stays a while
             }
         }
         return Outcome.ACCEPTED;
     }
 
-    /** Raises a known torrent's download count to {@code downloaded} (a sibling's snapshot). */
+    /** Raises a torrent's download count to {@code downloaded} (a sibling's snapshot), creating it if allowed. */
     public void mergeDownloaded(long high, long middle, int low, int downloaded) {
         Shard shard = shardOf(high);
         synchronized (shard) {
             Swarm swarm = shard.table.get(high, middle, low);
+            if (swarm == null && downloaded > 0 && admission.test(high, middle, low)
+                    && shard.table.size() < maxTorrentsPerShard) {
+                swarm = shard.table.getOrCreate(high, middle, low);
+                swarm.lastActiveMinute = clock.nowMinute();
+            }
             if (swarm != null && downloaded > swarm.downloaded) {
                 shard.completed += downloaded - swarm.downloaded;
                 swarm.downloaded = downloaded;
@@ -231,7 +242,8 @@ public final class SwarmStore {
                         removed += swarm.expire(now, peerTimeoutMinutes);
                         shard.seeders += swarm.seeders() - seeders;
                         shard.leechers += swarm.leechers() - leechers;
-                        if (swarm.isEmpty() && table.removeAt(slot)) {
+                        if (swarm.isEmpty() && (swarm.downloaded == 0
+                                || now - swarm.lastActiveMinute > retentionMinutes) && table.removeAt(slot)) {
                             continue; // another entry moved into this slot: look at it too
                         }
                     }

@@ -168,6 +168,23 @@ class SwarmStoreTest {
     }
 
     @Test
+    void aTorrentWhoseLastPeerLeftKeepsItsDownloadCountForTheRetention() {
+        announce(HASH_A, 1, 1, 0, Announce.Event.COMPLETED, 50);
+        announce(HASH_A, 1, 1, 0, Announce.Event.STOPPED, 50);
+        ScrapeCounts counts = new ScrapeCounts();
+        store.scrape(HASH_A, 2, 3, counts);
+        assertEquals(1, counts.downloaded);
+        assertEquals(0, counts.seeders + counts.leechers);
+        assertEquals(1, store.torrents());
+        now += 24 * 60;
+        store.sweep();
+        assertEquals(1, store.torrents(), "a day is the default retention");
+        now += 1;
+        store.sweep();
+        assertEquals(0, store.torrents());
+    }
+
+    @Test
     void stoppedForAnUnknownTorrentCreatesNothing() {
         announce(HASH_A, 1, 1, 100, Announce.Event.STOPPED, 50);
         assertEquals(0, store.torrents());
@@ -261,7 +278,7 @@ class SwarmStoreTest {
 
     @Test
     void refusesWhatTheAdmissionRefusesAndNewTorrentsPastTheCap() {
-        SwarmStore capped = new SwarmStore(1, 45, 2, () -> now);
+        SwarmStore capped = new SwarmStore(1, 45, 2, 60, () -> now);
         capped.setAdmission((h, m, l) -> h != 666);
         Announce a = new Announce();
         a.clear();

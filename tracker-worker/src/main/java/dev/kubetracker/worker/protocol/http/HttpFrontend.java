@@ -48,8 +48,9 @@ public final class HttpFrontend {
                         .setIdleTimeout((int) settings.idleTimeout().toSeconds())
                         .setIdleTimeoutUnit(TimeUnit.SECONDS)
                         .setCompressionSupported(false)
-                        .setTcpNoDelay(true)
-                        .setReusePort(true);
+                        .setTcpNoDelay(true);
+                // No SO_REUSEPORT: Vert.x already spreads one listening socket over its event loops, and
+                // another process on the same port must be an error, not a silent split of the clients.
                 HttpTracker tracker = trackers.apply(context);
                 server = vertx.createHttpServer(options)
                         .connectionHandler(connection -> tracker.onConnection())
