@@ -48,7 +48,8 @@ public final class HttpFrontend {
                         .setIdleTimeout((int) settings.idleTimeout().toSeconds())
                         .setIdleTimeoutUnit(TimeUnit.SECONDS)
                         .setCompressionSupported(false)
-                        .setTcpNoDelay(true);
+                        .setTcpNoDelay(true)
+                        .setHttp2ClearTextEnabled(false); // trackers speak HTTP/1.x: skip h2c detection per connection
                 // No SO_REUSEPORT: Vert.x already spreads one listening socket over its event loops, and
                 // another process on the same port must be an error, not a silent split of the clients.
                 HttpTracker tracker = trackers.apply(context);
