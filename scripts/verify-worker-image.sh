@@ -3,7 +3,8 @@
 #  1. a Docker engine of our own (Debian's docker.io), private data dir, no bridge network;
 #  2. a base image assembled from Debian packages (debootstrap: minimal bookworm + openjdk-17-jre-headless),
 #     imported into that engine (cached in $KT_CACHE between runs);
-#  3. the worker image built by the Maven build itself (Quarkus + Jib) on that base, loaded into the engine;
+#  3. the worker and operator images built by the Maven build itself (Quarkus + Jib) on that base, loaded
+#     into the engine (the operator image is inspected only: it needs a Kubernetes API to run);
 #  4. the container run on the host network, checked (non-root, ready), and two real BitTorrent clients
 #     complete a download through it over http:// and udp://.
 # Everything it started is stopped and removed at the end, whatever happens. Run as root.
@@ -64,14 +65,18 @@ fi
 docker import "$KT_CACHE/base-rootfs.tar" "$BASE_IMAGE" >/dev/null
 log "base image $BASE_IMAGE: $(docker run --rm "$BASE_IMAGE" java -version 2>&1 | head -1)"
 
-log "building the worker image with the Maven build (Jib), on the local base"
-./mvnw -B -q -pl tracker-worker package -DskipTests \
+log "building the worker and operator images with the Maven build (Jib), on the local base"
+./mvnw -B -q -pl tracker-worker,operator package -DskipTests \
   -Dquarkus.container-image.build=true \
   -Dquarkus.jib.base-jvm-image="docker://$BASE_IMAGE" \
   -Dquarkus.jib.docker-environment.DOCKER_HOST="$DOCKER_HOST"
 IMAGE=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep kubetracker-worker | head -1)
 [ -n "$IMAGE" ] || { log "no worker image was built"; exit 1; }
 log "built $IMAGE ($(docker image inspect -f '{{.Size}}' "$IMAGE") bytes, user $(docker image inspect -f '{{.Config.User}}' "$IMAGE"))"
+OPERATOR_IMAGE=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep kubetracker-operator | head -1)
+[ -n "$OPERATOR_IMAGE" ] || { log "no operator image was built"; exit 1; }
+[ "$(docker image inspect -f '{{.Config.User}}' "$OPERATOR_IMAGE")" = 10001 ] || { log "the operator image is not non-root"; exit 1; }
+log "built $OPERATOR_IMAGE (needs a Kubernetes API to run, so it is only built and inspected here)"
 
 log "running it on the host network"
 docker run -d --name "$CONTAINER" --network host \

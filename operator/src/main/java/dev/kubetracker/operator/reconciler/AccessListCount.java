@@ -1,0 +1,58 @@
+package dev.kubetracker.operator.reconciler;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Counts an access list the way the worker reads it (opentracker's format, the worker's
+ * AccessListFile): after leading blanks, a 40-hex-digit info hash (either case) followed by the end
+ * of the line or a character that is not a hex digit; blank lines and lines starting with {@code #}
+ * are skipped; anything else is a malformed line. A UTF-8 byte order mark at the start is skipped.
+ *
+ * @param entries        distinct info hashes
+ * @param malformedLines lines that are neither a hash, a comment nor blank
+ */
+public record AccessListCount(int entries, int malformedLines) {
+
+    public static AccessListCount of(String text) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        Set<String> hashes = new HashSet<>();
+        int malformed = 0;
+        for (String line : text.split("\n", -1)) {
+            int start = 0;
+            while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t'
+                    || line.charAt(start) == '\r')) {
+                start++;
+            }
+            String rest = line.substring(start);
+            if (rest.isEmpty() || rest.startsWith("#") || rest.isBlank()) {
+                continue;
+            }
+            if (isHash(rest)) {
+                hashes.add(rest.substring(0, 40).toLowerCase(Locale.ROOT));
+            } else {
+                malformed++;
+            }
+        }
+        return new AccessListCount(hashes.size(), malformed);
+    }
+
+    private static boolean isHash(String s) {
+        if (s.length() < 40) {
+            return false;
+        }
+        for (int i = 0; i < 40; i++) {
+            if (!isHex(s.charAt(i))) {
+                return false;
+            }
+        }
+        return s.length() == 40 || !isHex(s.charAt(40));
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+}

@@ -1,0 +1,225 @@
+package dev.kubetracker.operator.reconciler;
+
+import dev.kubetracker.operator.model.Tracker;
+import dev.kubetracker.operator.model.TrackerSpec;
+import dev.kubetracker.operator.model.TrackerSpec.AccessListMode;
+import dev.kubetracker.operator.model.TrackerStatus;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a Tracker into its owned resources (the dependents, reconciled by the managed workflow before
+ * {@link #reconcile}) and then writes what it sees into the status. The access-list ConfigMap is
+ * watched (never written): its content changes the status, never the pods, which reload it live.
+ */
+@ApplicationScoped
+@ControllerConfiguration(name = TrackerReconciler.NAME)
+@Workflow(dependents = {
+        @Dependent(name = "keys", type = Dependents.KeysSecret.class),
+        @Dependent(name = "workers-service", type = Dependents.HeadlessService.class),
+        @Dependent(name = "client-service", type = Dependents.ClientService.class),
+        @Dependent(name = "workers", type = Dependents.Workers.class, dependsOn = {"keys", "workers-service"}),
+        @Dependent(name = "disruption-budget", type = Dependents.DisruptionBudget.class),
+        @Dependent(name = "service-monitor", type = Dependents.Monitor.class,
+                activationCondition = Dependents.MonitorWanted.class)
+})
+public class TrackerReconciler implements Reconciler<Tracker> {
+
+    public static final String NAME = "tracker";
+    static final String ACCESS_LIST_SOURCE = "access-list";
+
+    private static final Logger LOG = Logger.getLogger(TrackerReconciler.class);
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public List<EventSource<?, Tracker>> prepareEventSources(EventSourceContext<Tracker> context) {
+        InformerEventSourceConfiguration<ConfigMap> config = InformerEventSourceConfiguration
+                .from(ConfigMap.class, Tracker.class)
+                .withName(ACCESS_LIST_SOURCE)
+                .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<Tracker>) t ->
+                        accessListConfigMap(t).map(Set::of).orElse(Set.of()))
+                .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
+                        .list(cm.getMetadata().getNamespace(),
+                                t -> accessListConfigMap(t).map(id -> id.equals(ResourceID.fromResource(cm))).orElse(false))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build();
+        return List.of(new InformerEventSource<>(config, context));
+    }
+
+    /** The ConfigMap a Tracker reads its list from, when it has a list. */
+    static Optional<ResourceID> accessListConfigMap(Tracker t) {
+        TrackerSpec.AccessList list = t.getSpec().getAccessList();
+        if (list == null || list.getMode() == AccessListMode.OFF || list.getConfigMapName() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceID(list.getConfigMapName(), t.getMetadata().getNamespace()));
+    }
+
+    @Override
+    public UpdateControl<Tracker> reconcile(Tracker tracker, Context<Tracker> context) {
+        Optional<StatefulSet> workers = context.getSecondaryResources(StatefulSet.class).stream()
+                .filter(s -> TrackerResources.statefulSetName(tracker).equals(s.getMetadata().getName()))
+                .findFirst();
+        Optional<Service> client = context.getSecondaryResources(Service.class).stream()
+                .filter(s -> TrackerResources.clientServiceName(tracker).equals(s.getMetadata().getName()))
+                .findFirst();
+        Optional<ConfigMap> list = accessListConfigMap(tracker).isEmpty() ? Optional.empty()
+                : context.getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE);
+        TrackerStatus status = status(tracker, workers, client, list, clock.instant());
+        if (Objects.equals(status, tracker.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        Tracker patch = statusPatch(tracker, status);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    /** The status from what the cluster shows; pure, so the tests call it directly. */
+    public static TrackerStatus status(Tracker tracker, Optional<StatefulSet> workers, Optional<Service> client,
+            Optional<ConfigMap> configMap, Instant now) {
+        TrackerSpec spec = tracker.getSpec();
+        TrackerStatus previous = tracker.getStatus();
+        Long generation = tracker.getMetadata().getGeneration();
+        TrackerStatus status = new TrackerStatus();
+        status.setObservedGeneration(generation);
+        status.setLabelSelector(TrackerResources.labelSelector(tracker));
+        int replicas = workers.map(StatefulSet::getStatus).map(s -> s.getReplicas()).orElse(0);
+        int ready = workers.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
+        status.setReplicas(replicas);
+        status.setReadyReplicas(ready);
+        status.setAnnounceUrls(announceUrls(spec, client));
+
+        // the access list, counted as the workers read it
+        List<String> problems = new ArrayList<>();
+        String degradedReason = null;
+        AccessListMode mode = spec.getAccessList().getMode();
+        if (mode != AccessListMode.OFF) {
+            String name = spec.getAccessList().getConfigMapName();
+            String key = spec.getAccessList().getKey();
+            TrackerStatus.AccessListStatus al = new TrackerStatus.AccessListStatus(mode.workerValue(), name, null, null);
+            if (configMap.isEmpty()) {
+                degradedReason = "AccessListMissing";
+                problems.add("ConfigMap " + name + " not found; the workers keep the list they last loaded"
+                        + (mode == AccessListMode.WHITELIST ? " (a worker starting now refuses every torrent)" : ""));
+            } else {
+                String text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
+                if (text == null) {
+                    degradedReason = "AccessListKeyMissing";
+                    problems.add("ConfigMap " + name + " has no key " + key);
+                } else {
+                    AccessListCount count = AccessListCount.of(text);
+                    al.setEntries(count.entries());
+                    al.setMalformedLines(count.malformedLines());
+                }
+            }
+            status.setAccessList(al);
+        }
+
+        var conditions = Conditions.copy(previous == null ? null : previous.getConditions());
+        var old = previous == null ? null : previous.getConditions();
+        int desired = spec.getReplicas() == null ? 0 : spec.getReplicas();
+        if (desired == 0) {
+            Conditions.set(conditions, old, Conditions.READY, false, "ScaledToZero", "spec.replicas is 0",
+                    generation, now);
+        } else if (ready >= desired) {
+            String message = ready + " of " + desired + " workers ready";
+            if (status.getAnnounceUrls().isEmpty()) {
+                message += "; the client Service has no address yet";
+            }
+            Conditions.set(conditions, old, Conditions.READY, true, "WorkersReady", message, generation, now);
+        } else {
+            Conditions.set(conditions, old, Conditions.READY, false, "WorkersNotReady",
+                    ready + " of " + desired + " workers ready", generation, now);
+        }
+        if (degradedReason != null) {
+            Conditions.set(conditions, old, Conditions.DEGRADED, true, degradedReason, String.join("; ", problems),
+                    generation, now);
+        } else {
+            Conditions.set(conditions, old, Conditions.DEGRADED, false, "AsExpected", "no problem found",
+                    generation, now);
+        }
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /** http://host:port/announce and udp://host:port/announce for each address of the client Service. */
+    static List<String> announceUrls(TrackerSpec spec, Optional<Service> client) {
+        List<String> hosts = new ArrayList<>();
+        client.ifPresent(svc -> {
+            if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
+                    && svc.getStatus().getLoadBalancer().getIngress() != null) {
+                for (LoadBalancerIngress ingress : svc.getStatus().getLoadBalancer().getIngress()) {
+                    String host = ingress.getHostname() != null ? ingress.getHostname() : ingress.getIp();
+                    if (host != null) {
+                        hosts.add(host.contains(":") ? "[" + host + "]" : host);
+                    }
+                }
+            }
+        });
+        List<String> urls = new ArrayList<>();
+        for (String host : hosts) {
+            if (spec.getHttp().getEnabled()) {
+                urls.add("http://" + host + ":" + spec.getHttp().getPort() + "/announce");
+            }
+            if (spec.getUdp().getEnabled()) {
+                urls.add("udp://" + host + ":" + spec.getUdp().getPort() + "/announce");
+            }
+        }
+        return urls;
+    }
+
+    private static Tracker statusPatch(Tracker tracker, TrackerStatus status) {
+        Tracker patch = new Tracker();
+        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(tracker.getMetadata().getName())
+                .withNamespace(tracker.getMetadata().getNamespace())
+                .withResourceVersion(tracker.getMetadata().getResourceVersion())
+                .withGeneration(tracker.getMetadata().getGeneration())
+                .withUid(tracker.getMetadata().getUid())
+                .build());
+        patch.setSpec(tracker.getSpec());
+        patch.setStatus(status);
+        return patch;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<Tracker> updateErrorStatus(Tracker tracker, Context<Tracker> context, Exception e) {
+        LOG.warnf(e, "reconcile of Tracker %s/%s failed", tracker.getMetadata().getNamespace(),
+                tracker.getMetadata().getName());
+        TrackerStatus previous = tracker.getStatus();
+        TrackerStatus status = previous == null ? new TrackerStatus() : previous;
+        var conditions = Conditions.copy(status.getConditions());
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Conditions.set(conditions, previous == null ? null : previous.getConditions(), Conditions.DEGRADED, true,
+                "ReconcileFailed", message.length() > 512 ? message.substring(0, 512) : message,
+                tracker.getMetadata().getGeneration(), Instant.now());
+        status.setConditions(conditions);
+        return ErrorStatusUpdateControl.patchStatus(statusPatch(tracker, status));
+    }
+}

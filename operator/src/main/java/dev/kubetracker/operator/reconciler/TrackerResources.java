@@ -1,0 +1,383 @@
+package dev.kubetracker.operator.reconciler;
+
+import dev.kubetracker.operator.OperatorSettings;
+import dev.kubetracker.operator.model.Tracker;
+import dev.kubetracker.operator.model.TrackerSpec;
+import dev.kubetracker.operator.model.TrackerSpec.AccessListMode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitorBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What a Tracker owns, as pure functions of the Tracker (and the operator's settings): the dependents'
+ * {@code desired()} call these, and so do the tests.
+ *
+ * <p>The pods are configured only through the worker's {@code tracker.*} keys, as environment
+ * variables (TrackerConfig in tracker-worker is the contract).
+ */
+public final class TrackerResources {
+
+    public static final String MANAGED_BY = "kubetracker-operator";
+    /** Label selector of every informer on owned resources: only what this operator made. */
+    public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+    /** Pod-template annotation: hash of the rendered pod spec, so a spec change rolls the pods. */
+    public static final String CONFIG_HASH_ANNOTATION = "kubetracker.dev/config-hash";
+
+    public static final String CONTAINER_NAME = "tracker";
+    public static final int MANAGEMENT_PORT = TrackerSpec.MANAGEMENT_PORT;
+    public static final String KEYS_MOUNT = "/etc/kubetracker/keys";
+    public static final String ACCESS_LIST_MOUNT = "/etc/kubetracker/access-list";
+    public static final String CLUSTER_KEY = "cluster.key";
+    public static final String CONNECTION_ID_KEY = "connection-id.key";
+    /** Bytes of each generated key (the worker needs at least 16 for the cluster key). */
+    public static final int KEY_BYTES = 32;
+
+    private TrackerResources() {
+    }
+
+    // ---- names and labels ----
+
+    public static String statefulSetName(Tracker t) {
+        return t.getMetadata().getName();
+    }
+
+    public static String clientServiceName(Tracker t) {
+        return t.getMetadata().getName();
+    }
+
+    public static String headlessServiceName(Tracker t) {
+        return t.getMetadata().getName() + "-workers";
+    }
+
+    public static String secretName(Tracker t) {
+        return t.getMetadata().getName() + "-keys";
+    }
+
+    public static String pdbName(Tracker t) {
+        return t.getMetadata().getName();
+    }
+
+    public static String serviceMonitorName(Tracker t) {
+        return t.getMetadata().getName();
+    }
+
+    /** The labels that select the worker pods (immutable once the StatefulSet exists). */
+    public static Map<String, String> selectorLabels(Tracker t) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "kubetracker");
+        labels.put("app.kubernetes.io/instance", t.getMetadata().getName());
+        return labels;
+    }
+
+    /** {@code status.labelSelector}: the selector as a string, for the scale subresource. */
+    public static String labelSelector(Tracker t) {
+        return selectorLabels(t).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    }
+
+    public static Map<String, String> labels(Tracker t, String component) {
+        Map<String, String> labels = selectorLabels(t);
+        labels.put("app.kubernetes.io/component", component);
+        labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+        return labels;
+    }
+
+    private static ObjectMeta meta(Tracker t, String name, String component) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(t.getMetadata().getNamespace())
+                .withLabels(labels(t, component))
+                .withOwnerReferences(ownerReference(t))
+                .build();
+    }
+
+    /** The Tracker as controller of what it owns: deleted with it, and {@code kubectl} shows who made it. */
+    public static OwnerReference ownerReference(Tracker t) {
+        return new OwnerReferenceBuilder().withApiVersion(t.getApiVersion()).withKind(t.getKind())
+                .withName(t.getMetadata().getName()).withUid(t.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    /** The cluster DNS name of the headless Service: every A/AAAA record is a worker. */
+    public static String headlessServiceDns(Tracker t, OperatorSettings settings) {
+        return headlessServiceName(t) + "." + t.getMetadata().getNamespace() + ".svc." + settings.clusterDomain();
+    }
+
+    // ---- the Secret ----
+
+    /** The cluster MAC key and the UDP connection-id key, fresh from a CSPRNG (created once, never updated). */
+    public static Secret secret(Tracker t, SecureRandom random) {
+        byte[] cluster = new byte[KEY_BYTES];
+        byte[] connectionId = new byte[KEY_BYTES];
+        random.nextBytes(cluster);
+        random.nextBytes(connectionId);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(CLUSTER_KEY, Base64.getEncoder().encodeToString(cluster));
+        data.put(CONNECTION_ID_KEY, Base64.getEncoder().encodeToString(connectionId));
+        return new SecretBuilder().withMetadata(meta(t, secretName(t), "keys")).withType("Opaque")
+                .withImmutable(false).withData(data).build();
+    }
+
+    // ---- the Services ----
+
+    /** The headless Service for sync (and metrics): every pod, ready or not, is a sibling. */
+    public static Service headlessService(Tracker t) {
+        TrackerSpec spec = t.getSpec();
+        int sync = spec.getSync().getPort();
+        return new ServiceBuilder().withMetadata(meta(t, headlessServiceName(t), "workers"))
+                .withNewSpec()
+                .withClusterIP("None")
+                .withPublishNotReadyAddresses(true)
+                .withSelector(selectorLabels(t))
+                .withPorts(
+                        servicePort("sync-udp", "UDP", sync, "sync-udp"),
+                        servicePort("sync-tcp", "TCP", sync, "sync-tcp"),
+                        servicePort("metrics", "TCP", MANAGEMENT_PORT, "management"))
+                .endSpec().build();
+    }
+
+    /** The client Service: HTTP over TCP and UDP on the same port number, through the load balancer. */
+    public static Service clientService(Tracker t) {
+        TrackerSpec spec = t.getSpec();
+        TrackerSpec.ServiceSpec svc = spec.getService();
+        List<ServicePort> ports = new ArrayList<>();
+        if (spec.getHttp().getEnabled()) {
+            ports.add(servicePort("http", "TCP", spec.getHttp().getPort(), "http"));
+        }
+        if (spec.getUdp().getEnabled()) {
+            ports.add(servicePort("udp", "UDP", spec.getUdp().getPort(), "udp"));
+        }
+        ObjectMeta meta = meta(t, clientServiceName(t), "client");
+        if (svc.getAnnotations() != null && !svc.getAnnotations().isEmpty()) {
+            meta.setAnnotations(new LinkedHashMap<>(svc.getAnnotations()));
+        }
+        String type = svc.getType().name();
+        var builder = new ServiceBuilder().withMetadata(meta).withNewSpec()
+                .withType(type)
+                .withSelector(selectorLabels(t))
+                .withPorts(ports)
+                .endSpec();
+        Service service = builder.build();
+        if (svc.getType() != TrackerSpec.ServiceType.ClusterIP) {
+            service.getSpec().setExternalTrafficPolicy(svc.getExternalTrafficPolicy().name());
+        }
+        if (svc.getType() == TrackerSpec.ServiceType.LoadBalancer && svc.getLoadBalancerClass() != null) {
+            service.getSpec().setLoadBalancerClass(svc.getLoadBalancerClass());
+        }
+        if (svc.getIpFamilyPolicy() != null) {
+            service.getSpec().setIpFamilyPolicy(svc.getIpFamilyPolicy().name());
+        }
+        if (svc.getIpFamilies() != null && !svc.getIpFamilies().isEmpty()) {
+            service.getSpec().setIpFamilies(svc.getIpFamilies().stream().map(Enum::name).toList());
+        }
+        return service;
+    }
+
+    private static ServicePort servicePort(String name, String protocol, int port, String targetPort) {
+        return new ServicePortBuilder().withName(name).withProtocol(protocol).withPort(port)
+                .withTargetPort(new IntOrString(targetPort)).build();
+    }
+
+    // ---- the StatefulSet ----
+
+    /** The worker's configuration: {@code tracker.*} keys as environment variables, in a stable order. */
+    public static List<EnvVar> env(Tracker t, OperatorSettings settings) {
+        TrackerSpec spec = t.getSpec();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TRACKER_HTTP_PORT", String.valueOf(spec.getHttp().getEnabled() ? spec.getHttp().getPort() : 0));
+        env.put("TRACKER_UDP_PORT", String.valueOf(spec.getUdp().getEnabled() ? spec.getUdp().getPort() : 0));
+        env.put("TRACKER_ANNOUNCE_INTERVAL", spec.getAnnounce().getInterval());
+        if (spec.getAnnounce().getMinInterval() != null) {
+            env.put("TRACKER_ANNOUNCE_MIN_INTERVAL", spec.getAnnounce().getMinInterval());
+        }
+        env.put("TRACKER_PEER_TIMEOUT", spec.getPeerTimeout());
+        env.put("TRACKER_NUMWANT_DEFAULT", String.valueOf(spec.getAnnounce().getNumwantDefault()));
+        env.put("TRACKER_NUMWANT_MAX", String.valueOf(spec.getAnnounce().getNumwantMax()));
+        if (spec.getTrustedProxies() != null && !spec.getTrustedProxies().isEmpty()) {
+            env.put("TRACKER_TRUSTED_PROXIES", String.join(",", spec.getTrustedProxies()));
+        }
+        AccessListMode mode = spec.getAccessList().getMode();
+        env.put("TRACKER_ACCESS_LIST_MODE", mode.workerValue());
+        if (mode != AccessListMode.OFF) {
+            env.put("TRACKER_ACCESS_LIST_FILE", ACCESS_LIST_MOUNT + "/" + spec.getAccessList().getKey());
+        }
+        TrackerSpec.Deniability deniability = spec.getDeniability();
+        if (deniability.getProbability() > 0 && deniability.getMaxPeers() > 0) {
+            env.put("TRACKER_DENIABILITY_PROBABILITY", String.valueOf(deniability.getProbability()));
+            env.put("TRACKER_DENIABILITY_MAX_PEERS", String.valueOf(deniability.getMaxPeers()));
+            env.put("TRACKER_DENIABILITY_PORTS", deniability.getPorts());
+        }
+        env.put("TRACKER_CLUSTER_PORT", String.valueOf(spec.getSync().getPort()));
+        env.put("TRACKER_CLUSTER_DNS", headlessServiceDns(t, settings));
+        env.put("TRACKER_CLUSTER_KEY_FILE", KEYS_MOUNT + "/" + CLUSTER_KEY);
+        env.put("TRACKER_UDP_CONNECTION_ID_KEY_FILE", KEYS_MOUNT + "/" + CONNECTION_ID_KEY);
+        return env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList();
+    }
+
+    public static StatefulSet statefulSet(Tracker t, OperatorSettings settings) {
+        TrackerSpec spec = t.getSpec();
+        PodTemplateSpec template = podTemplate(t, settings);
+        return new StatefulSetBuilder().withMetadata(meta(t, statefulSetName(t), "workers"))
+                .withNewSpec()
+                .withReplicas(spec.getReplicas())
+                .withServiceName(headlessServiceName(t))
+                .withPodManagementPolicy("OrderedReady")
+                .withNewSelector().withMatchLabels(selectorLabels(t)).endSelector()
+                .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+                .withTemplate(template)
+                .endSpec().build();
+    }
+
+    /** The pod template, with the hash of everything else in it as an annotation. */
+    public static PodTemplateSpec podTemplate(Tracker t, OperatorSettings settings) {
+        TrackerSpec spec = t.getSpec();
+        List<ContainerPort> ports = new ArrayList<>();
+        if (spec.getHttp().getEnabled()) {
+            ports.add(containerPort("http", "TCP", spec.getHttp().getPort()));
+        }
+        if (spec.getUdp().getEnabled()) {
+            ports.add(containerPort("udp", "UDP", spec.getUdp().getPort()));
+        }
+        ports.add(containerPort("sync-udp", "UDP", spec.getSync().getPort()));
+        ports.add(containerPort("sync-tcp", "TCP", spec.getSync().getPort()));
+        ports.add(containerPort("management", "TCP", MANAGEMENT_PORT));
+
+        List<VolumeMount> mounts = new ArrayList<>();
+        List<Volume> volumes = new ArrayList<>();
+        mounts.add(new VolumeMountBuilder().withName("keys").withMountPath(KEYS_MOUNT).withReadOnly(true).build());
+        volumes.add(new VolumeBuilder().withName("keys").withNewSecret().withSecretName(secretName(t))
+                .withDefaultMode(0440).endSecret().build());
+        if (spec.getAccessList().getMode() != AccessListMode.OFF) {
+            // The whole ConfigMap as a directory (not a subPath): the kubelet then swaps in new content
+            // through the ..data symlink, which the worker watches. Optional, so that a missing
+            // ConfigMap does not keep pods from starting (status says Degraded/AccessListMissing).
+            mounts.add(new VolumeMountBuilder().withName("access-list").withMountPath(ACCESS_LIST_MOUNT)
+                    .withReadOnly(true).build());
+            volumes.add(new VolumeBuilder().withName("access-list").withNewConfigMap()
+                    .withName(spec.getAccessList().getConfigMapName()).withOptional(true).endConfigMap().build());
+        }
+        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+
+        Container container = new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(spec.getImage() != null ? spec.getImage() : settings.workerImage())
+                .withImagePullPolicy(spec.getImagePullPolicy() != null ? spec.getImagePullPolicy().name() : null)
+                .withEnv(env(t, settings))
+                .withPorts(ports)
+                .withVolumeMounts(mounts)
+                .withResources(spec.getResources())
+                .withReadinessProbe(probe("/q/health/ready", 5, 3))
+                .withLivenessProbe(probe("/q/health/live", 10, 6))
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withRunAsNonRoot(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .build();
+
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
+                .withNewMetadata().withLabels(labels(t, "workers")).endMetadata()
+                .withNewSpec()
+                    .withContainers(container)
+                    .withVolumes(volumes)
+                    .withNodeSelector(spec.getNodeSelector())
+                    .withTolerations(spec.getTolerations())
+                    .withAffinity(spec.getAffinity())
+                    .withPriorityClassName(spec.getPriorityClassName())
+                    .withEnableServiceLinks(false)
+                    .withTerminationGracePeriodSeconds(30L)
+                    .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                    .endSecurityContext()
+                .endSpec().build();
+        template.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(CONFIG_HASH_ANNOTATION, hash(template))));
+        return template;
+    }
+
+    private static ContainerPort containerPort(String name, String protocol, int port) {
+        return new ContainerPortBuilder().withName(name).withProtocol(protocol).withContainerPort(port).build();
+    }
+
+    private static Probe probe(String path, int period, int failures) {
+        return new ProbeBuilder().withNewHttpGet().withPath(path).withPort(new IntOrString("management"))
+                .withScheme("HTTP").endHttpGet().withPeriodSeconds(period).withTimeoutSeconds(2)
+                .withFailureThreshold(failures).build();
+    }
+
+    /** SHA-256 (first 16 hex digits) of the template's JSON; the ConfigMap's content is not in it. */
+    static String hash(PodTemplateSpec template) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- PodDisruptionBudget, ServiceMonitor ----
+
+    /** At most one worker down at a time (the others keep every peer). */
+    public static PodDisruptionBudget podDisruptionBudget(Tracker t) {
+        return new PodDisruptionBudgetBuilder().withMetadata(meta(t, pdbName(t), "workers"))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().withMatchLabels(selectorLabels(t)).endSelector()
+                .endSpec().build();
+    }
+
+    /** Prometheus Operator scrape of /q/metrics on the management port, through the headless Service. */
+    public static ServiceMonitor serviceMonitor(Tracker t) {
+        TrackerSpec.Metrics metrics = t.getSpec().getMetrics();
+        ObjectMeta meta = meta(t, serviceMonitorName(t), "metrics");
+        if (metrics.getLabels() != null) {
+            meta.getLabels().putAll(metrics.getLabels());
+        }
+        Map<String, String> selector = selectorLabels(t);
+        selector.put("app.kubernetes.io/component", "workers");
+        return new ServiceMonitorBuilder().withMetadata(meta)
+                .withNewSpec()
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .addNewEndpoint().withPort("metrics").withPath("/q/metrics").withInterval(metrics.getInterval())
+                .endEndpoint()
+                .endSpec().build();
+    }
+}

@@ -1,0 +1,403 @@
+package dev.kubetracker.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.operator.model.Tracker;
+import dev.kubetracker.operator.model.TrackerSpec;
+import dev.kubetracker.operator.reconciler.TrackerResources;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the fabric8 mock API server in CRUD mode (no controllers run there: nothing
+ * creates pods, and statuses are set by the tests as the StatefulSet controller or a load balancer
+ * would).
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class TrackerOperatorTest {
+
+    static final String NS = "trackers";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    KubernetesClient client;
+
+    static Tracker tracker(String name) {
+        Tracker t = new Tracker();
+        t.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        t.setSpec(new TrackerSpec());
+        return t;
+    }
+
+    <T extends HasMetadata> T awaitResource(Class<T> type, String name) {
+        return awaitValue(() -> client.resources(type).inNamespace(NS).withName(name).get());
+    }
+
+    static <T> T awaitValue(Supplier<T> supplier) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(supplier::get, Objects::nonNull);
+    }
+
+    Tracker get(String name) {
+        return client.resources(Tracker.class).inNamespace(NS).withName(name).get();
+    }
+
+    static Map<String, String> env(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    static Optional<Condition> condition(Tracker t, String type) {
+        if (t == null || t.getStatus() == null) {
+            return Optional.empty();
+        }
+        return t.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    static void assertOwnedBy(Tracker t, HasMetadata owned) {
+        List<OwnerReference> refs = owned.getMetadata().getOwnerReferences();
+        assertEquals(1, refs.size(), owned.getKind() + " owner references");
+        OwnerReference ref = refs.get(0);
+        assertEquals("Tracker", ref.getKind());
+        assertEquals("kubetracker.dev/v1alpha1", ref.getApiVersion());
+        assertEquals(t.getMetadata().getName(), ref.getName());
+        assertEquals(t.getMetadata().getUid(), ref.getUid());
+        assertEquals(Boolean.TRUE, ref.getController());
+    }
+
+    @Test
+    void createMakesEveryOwnedResource() {
+        Tracker created = client.resource(tracker("alpha")).create();
+
+        StatefulSet sts = awaitResource(StatefulSet.class, "alpha");
+        Service client = awaitResource(Service.class, "alpha");
+        Service headless = awaitResource(Service.class, "alpha-workers");
+        Secret keys = awaitResource(Secret.class, "alpha-keys");
+        PodDisruptionBudget pdb = awaitResource(PodDisruptionBudget.class, "alpha");
+        for (HasMetadata owned : List.of(sts, client, headless, keys, pdb)) {
+            assertOwnedBy(created, owned);
+            assertEquals("kubetracker-operator", owned.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+        }
+
+        // the StatefulSet
+        assertEquals(2, sts.getSpec().getReplicas());
+        assertEquals("alpha-workers", sts.getSpec().getServiceName());
+        var container = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertEquals("kubetracker/tracker-worker:test", container.getImage());
+        Map<String, String> env = env(sts);
+        assertEquals("6969", env.get("TRACKER_HTTP_PORT"));
+        assertEquals("6969", env.get("TRACKER_UDP_PORT"));
+        assertEquals("6970", env.get("TRACKER_CLUSTER_PORT"));
+        assertEquals("alpha-workers.trackers.svc.cluster.local", env.get("TRACKER_CLUSTER_DNS"));
+        assertEquals("/etc/kubetracker/keys/cluster.key", env.get("TRACKER_CLUSTER_KEY_FILE"));
+        assertEquals("/etc/kubetracker/keys/connection-id.key", env.get("TRACKER_UDP_CONNECTION_ID_KEY_FILE"));
+        assertEquals("off", env.get("TRACKER_ACCESS_LIST_MODE"));
+        assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("management", container.getReadinessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals(List.of("http/TCP/6969", "udp/UDP/6969", "sync-udp/UDP/6970", "sync-tcp/TCP/6970",
+                        "management/TCP/9000"),
+                container.getPorts().stream().map(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getContainerPort())
+                        .toList());
+        assertNotNull(sts.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(TrackerResources.CONFIG_HASH_ANNOTATION));
+        assertEquals("alpha-keys", sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getSecret() != null).findFirst().orElseThrow().getSecret().getSecretName());
+
+        // the client Service: TCP and UDP on one port, Local traffic policy, a load balancer
+        assertEquals("LoadBalancer", client.getSpec().getType());
+        assertEquals("Local", client.getSpec().getExternalTrafficPolicy());
+        assertEquals(List.of("http/TCP/6969", "udp/UDP/6969"), ports(client));
+        assertEquals(TrackerResources.selectorLabels(created), client.getSpec().getSelector());
+
+        // the headless Service
+        assertEquals("None", headless.getSpec().getClusterIP());
+        assertEquals(Boolean.TRUE, headless.getSpec().getPublishNotReadyAddresses());
+        assertEquals(List.of("sync-udp/UDP/6970", "sync-tcp/TCP/6970", "metrics/TCP/9000"), ports(headless));
+
+        // the keys: two distinct 32-byte keys
+        byte[] cluster = Base64.getDecoder().decode(keys.getData().get("cluster.key"));
+        byte[] connectionId = Base64.getDecoder().decode(keys.getData().get("connection-id.key"));
+        assertEquals(32, cluster.length);
+        assertEquals(32, connectionId.length);
+        assertFalse(java.util.Arrays.equals(cluster, connectionId));
+
+        // the PodDisruptionBudget
+        assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
+        assertEquals(TrackerResources.selectorLabels(created), pdb.getSpec().getSelector().getMatchLabels());
+
+        // no ServiceMonitor unless asked for
+        assertNull(client().genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor")
+                .inNamespace(NS).withName("alpha").get());
+
+        // the status: selector, replicas, conditions
+        Tracker withStatus = awaitValue(() -> {
+            Tracker t = get("alpha");
+            return t.getStatus() != null && t.getStatus().getObservedGeneration() != null ? t : null;
+        });
+        assertEquals(TrackerResources.labelSelector(created), withStatus.getStatus().getLabelSelector());
+        assertEquals("app.kubernetes.io/name=kubetracker,app.kubernetes.io/instance=alpha",
+                withStatus.getStatus().getLabelSelector());
+        assertEquals("False", condition(withStatus, "Ready").orElseThrow().getStatus());
+        assertEquals("WorkersNotReady", condition(withStatus, "Ready").orElseThrow().getReason());
+        assertEquals("False", condition(withStatus, "Degraded").orElseThrow().getStatus());
+        assertNotNull(condition(withStatus, "Ready").orElseThrow().getLastTransitionTime());
+        assertEquals(withStatus.getMetadata().getGeneration(),
+                condition(withStatus, "Ready").orElseThrow().getObservedGeneration());
+        assertTrue(withStatus.getStatus().getAnnounceUrls().isEmpty());
+    }
+
+    String hash(StatefulSet sts) {
+        return sts.getSpec().getTemplate().getMetadata().getAnnotations().get(TrackerResources.CONFIG_HASH_ANNOTATION);
+    }
+
+    @Test
+    void updatesOfReplicasAndPortsReachTheStatefulSetAndServices() {
+        client.resource(tracker("beta")).create();
+        StatefulSet before = awaitResource(StatefulSet.class, "beta");
+        Secret keysBefore = awaitResource(Secret.class, "beta-keys");
+
+        // replicas alone: the StatefulSet scales, the pods are not rolled
+        client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
+            t.getSpec().setReplicas(3);
+            return t;
+        });
+        StatefulSet scaled = awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("beta").get();
+            return s.getSpec().getReplicas() == 3 ? s : null;
+        });
+        assertEquals(hash(before), hash(scaled), "a replica change must not roll the pods");
+
+        // ports: env, container ports, both Services follow, and the pods roll
+        client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
+            t.getSpec().getHttp().setPort(8080);
+            t.getSpec().getUdp().setPort(8081);
+            t.getSpec().getSync().setPort(7000);
+            return t;
+        });
+        StatefulSet moved = awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("beta").get();
+            return "8080".equals(env(s).get("TRACKER_HTTP_PORT")) ? s : null;
+        });
+        assertEquals("8081", env(moved).get("TRACKER_UDP_PORT"));
+        assertEquals("7000", env(moved).get("TRACKER_CLUSTER_PORT"));
+        assertEquals(3, moved.getSpec().getReplicas());
+        assertFalse(hash(before).equals(hash(moved)), "a port change must roll the pods");
+        Service clientService = awaitValue(() -> {
+            Service s = client.services().inNamespace(NS).withName("beta").get();
+            return ports(s).equals(List.of("http/TCP/8080", "udp/UDP/8081")) ? s : null;
+        });
+        assertEquals("Local", clientService.getSpec().getExternalTrafficPolicy());
+        awaitValue(() -> {
+            Service s = client.services().inNamespace(NS).withName("beta-workers").get();
+            return ports(s).equals(List.of("sync-udp/UDP/7000", "sync-tcp/TCP/7000", "metrics/TCP/9000")) ? s : null;
+        });
+
+        // the keys survived every reconcile
+        assertEquals(keysBefore.getData(), client.secrets().inNamespace(NS).withName("beta-keys").get().getData());
+    }
+
+    @Test
+    void driftIsRepaired() {
+        client.resource(tracker("gamma")).create();
+        Service original = awaitResource(Service.class, "gamma");
+        awaitResource(StatefulSet.class, "gamma");
+        Secret keys = awaitResource(Secret.class, "gamma-keys");
+
+        // a deleted Service comes back
+        client.services().inNamespace(NS).withName("gamma").delete();
+        Service recreated = awaitValue(() -> {
+            Service s = client.services().inNamespace(NS).withName("gamma").get();
+            return s != null && !s.getMetadata().getUid().equals(original.getMetadata().getUid()) ? s : null;
+        });
+        assertEquals(ports(original), ports(recreated));
+
+        // a hand-edited replica count is restored
+        client.apps().statefulSets().inNamespace(NS).withName("gamma").edit(s -> {
+            s.getSpec().setReplicas(7);
+            return s;
+        });
+        awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("gamma").get();
+            return s.getSpec().getReplicas() == 2 ? s : null;
+        });
+
+        // a deleted headless Service comes back too; the Secret is never regenerated while it exists
+        client.services().inNamespace(NS).withName("gamma-workers").delete();
+        awaitResource(Service.class, "gamma-workers");
+        assertEquals(keys.getData(), client.secrets().inNamespace(NS).withName("gamma-keys").get().getData());
+    }
+
+    @Test
+    void accessListConfigMapDrivesTheStatusNotThePods() {
+        Tracker t = tracker("delta");
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.WHITELIST);
+        t.getSpec().getAccessList().setConfigMapName("delta-list");
+        t.getSpec().getAccessList().setKey("whitelist.txt");
+        client.resource(t).create();
+
+        StatefulSet sts = awaitResource(StatefulSet.class, "delta");
+        assertEquals("whitelist", env(sts).get("TRACKER_ACCESS_LIST_MODE"));
+        assertEquals("/etc/kubetracker/access-list/whitelist.txt", env(sts).get("TRACKER_ACCESS_LIST_FILE"));
+        var volume = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null).findFirst().orElseThrow();
+        assertEquals("delta-list", volume.getConfigMap().getName());
+        assertEquals(Boolean.TRUE, volume.getConfigMap().getOptional());
+        assertTrue(volume.getConfigMap().getItems() == null || volume.getConfigMap().getItems().isEmpty(),
+                "the whole ConfigMap is mounted (no items, no subPath), so updates reach the pods");
+        assertTrue(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .allMatch(m -> m.getSubPath() == null));
+
+        // no ConfigMap: Degraded, AccessListMissing
+        Tracker missing = awaitValue(() -> {
+            Tracker x = get("delta");
+            return condition(x, "Degraded").filter(c -> "True".equals(c.getStatus())).isPresent() ? x : null;
+        });
+        Condition degraded = condition(missing, "Degraded").orElseThrow();
+        assertEquals("AccessListMissing", degraded.getReason());
+        assertTrue(degraded.getMessage().contains("delta-list"), degraded.getMessage());
+        assertNull(missing.getStatus().getAccessList().getEntries());
+
+        // the ConfigMap appears: entries and malformed lines counted, Degraded clears
+        String h1 = "0123456789abcdef0123456789abcdef01234567";
+        String h2 = "89ABCDEF0123456789ABCDEF0123456789ABCDEF";
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("delta-list").withNamespace(NS).endMetadata()
+                .addToData("whitelist.txt", "# distro ISOs\n" + h1 + "  debian.iso\n\n" + h2 + "\nnot a hash\n")
+                .build()).create();
+        Tracker counted = awaitValue(() -> {
+            Tracker x = get("delta");
+            return x.getStatus().getAccessList().getEntries() != null ? x : null;
+        });
+        assertEquals(2, counted.getStatus().getAccessList().getEntries());
+        assertEquals(1, counted.getStatus().getAccessList().getMalformedLines());
+        assertEquals("whitelist", counted.getStatus().getAccessList().getMode());
+        assertEquals("False", condition(counted, "Degraded").orElseThrow().getStatus());
+
+        // new content: the status follows, the pod template does not change (the workers reload live)
+        String hashBefore = hash(client.apps().statefulSets().inNamespace(NS).withName("delta").get());
+        client.configMaps().inNamespace(NS).withName("delta-list").edit(cm -> {
+            cm.getData().put("whitelist.txt", h1 + "\n");
+            return cm;
+        });
+        awaitValue(() -> {
+            Tracker x = get("delta");
+            return Integer.valueOf(1).equals(x.getStatus().getAccessList().getEntries()) ? x : null;
+        });
+        assertEquals(hashBefore, hash(client.apps().statefulSets().inNamespace(NS).withName("delta").get()));
+
+        // the ConfigMap goes away again: Degraded, the StatefulSet stays as it was
+        client.configMaps().inNamespace(NS).withName("delta-list").delete();
+        awaitValue(() -> {
+            Tracker x = get("delta");
+            return condition(x, "Degraded").filter(c -> "AccessListMissing".equals(c.getReason())).isPresent() ? x : null;
+        });
+        assertEquals(hashBefore, hash(client.apps().statefulSets().inNamespace(NS).withName("delta").get()));
+    }
+
+    @Test
+    void statusFollowsTheWorkersAndTheLoadBalancer() {
+        client.resource(tracker("epsilon")).create();
+        StatefulSet sts = awaitResource(StatefulSet.class, "epsilon");
+        Service svc = awaitResource(Service.class, "epsilon");
+        Tracker first = awaitValue(() -> {
+            Tracker x = get("epsilon");
+            return x.getStatus() != null && x.getStatus().getObservedGeneration() != null ? x : null;
+        });
+        String notReadySince = condition(first, "Ready").orElseThrow().getLastTransitionTime();
+
+        // as the StatefulSet controller and a cloud load balancer would
+        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+        svc.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+                .withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.7").build(),
+                        new LoadBalancerIngressBuilder().withIp("2001:db8::7").build())
+                .endLoadBalancer().build());
+        client.services().inNamespace(NS).resource(svc).updateStatus();
+
+        Tracker ready = awaitValue(() -> {
+            Tracker x = get("epsilon");
+            return condition(x, "Ready").filter(c -> "True".equals(c.getStatus())).isPresent()
+                    && x.getStatus().getAnnounceUrls().size() == 4 ? x : null;
+        });
+        assertEquals(2, ready.getStatus().getReplicas());
+        assertEquals(2, ready.getStatus().getReadyReplicas());
+        assertEquals(List.of("http://203.0.113.7:6969/announce", "udp://203.0.113.7:6969/announce",
+                "http://[2001:db8::7]:6969/announce", "udp://[2001:db8::7]:6969/announce"),
+                ready.getStatus().getAnnounceUrls());
+        assertEquals("WorkersReady", condition(ready, "Ready").orElseThrow().getReason());
+        assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
+        assertNotNull(notReadySince);
+    }
+
+    @Test
+    void serviceMonitorWhenAskedForAndItsCrdExists() {
+        client.apiextensions().v1().customResourceDefinitions().resource(
+                new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                        .withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
+                        .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
+                        .withNewNames().withKind("ServiceMonitor").withPlural("servicemonitors")
+                        .withSingular("servicemonitor").endNames()
+                        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+                        .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+                        .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+                        .endVersion().endSpec().build())
+                .create();
+        Tracker t = tracker("zeta");
+        t.getSpec().getMetrics().setServiceMonitor(true);
+        t.getSpec().getMetrics().setInterval("15s");
+        t.getSpec().getMetrics().setLabels(Map.of("release", "prometheus"));
+        Tracker created = client.resource(t).create();
+
+        var monitor = awaitResource(io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class, "zeta");
+        assertOwnedBy(created, monitor);
+        assertEquals("prometheus", monitor.getMetadata().getLabels().get("release"));
+        var endpoint = monitor.getSpec().getEndpoints().get(0);
+        assertEquals("metrics", endpoint.getPort());
+        assertEquals("/q/metrics", endpoint.getPath());
+        assertEquals("15s", endpoint.getInterval());
+        // it selects the headless Service (which has the metrics port), not the client Service
+        Service headless = awaitResource(Service.class, "zeta-workers");
+        Service clientService = awaitResource(Service.class, "zeta");
+        Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
+        assertTrue(headless.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
+        assertFalse(clientService.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    static List<String> ports(Service service) {
+        return service.getSpec().getPorts().stream()
+                .map((ServicePort p) -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort()).toList();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.kubetracker.operator.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.operator.OperatorSettings;
+import dev.kubetracker.operator.model.Tracker;
+import dev.kubetracker.operator.model.TrackerSpec;
+import dev.kubetracker.operator.model.TrackerStatus;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The pure functions behind the dependents' desired() and the status. */
+class TrackerResourcesTest {
+
+    static final OperatorSettings SETTINGS = new OperatorSettings("kubetracker/tracker-worker:1", "example.internal");
+
+    static Tracker tracker() {
+        Tracker t = new Tracker();
+        t.setMetadata(new ObjectMetaBuilder().withName("t").withNamespace("ns").withGeneration(3L).withUid("u").build());
+        t.setSpec(new TrackerSpec());
+        return t;
+    }
+
+    static String hash(Tracker t) {
+        return TrackerResources.statefulSet(t, SETTINGS).getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(TrackerResources.CONFIG_HASH_ANNOTATION);
+    }
+
+    static Map<String, String> env(Tracker t) {
+        return TrackerResources.env(t, SETTINGS).stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    @Test
+    void podTemplateHashFollowsWhatPodsSeeOnly() {
+        Tracker t = tracker();
+        String base = hash(t);
+        assertEquals(base, hash(tracker()), "deterministic");
+        t.getSpec().setReplicas(9);
+        t.getSpec().getService().setType(TrackerSpec.ServiceType.NodePort);
+        t.getSpec().getService().getAnnotations().put("a", "b");
+        t.getSpec().getMetrics().setServiceMonitor(true);
+        assertEquals(base, hash(t), "replicas, Service and metrics do not roll the pods");
+        t.getSpec().getAnnounce().setInterval("20m");
+        assertNotEquals(base, hash(t));
+        Tracker image = tracker();
+        image.getSpec().setImage("other:2");
+        assertNotEquals(base, hash(image));
+    }
+
+    @Test
+    void disabledProtocolsLeaveNoPort() {
+        Tracker t = tracker();
+        t.getSpec().getHttp().setEnabled(false);
+        Service svc = TrackerResources.clientService(t);
+        assertEquals(List.of("udp"), svc.getSpec().getPorts().stream().map(p -> p.getName()).toList());
+        assertEquals("0", env(t).get("TRACKER_HTTP_PORT"));
+        StatefulSet sts = TrackerResources.statefulSet(t, SETTINGS);
+        assertFalse(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                .anyMatch(p -> p.getName().equals("http")));
+    }
+
+    @Test
+    void serviceOptions() {
+        Tracker t = tracker();
+        t.getSpec().getService().setType(TrackerSpec.ServiceType.ClusterIP);
+        assertNull(TrackerResources.clientService(t).getSpec().getExternalTrafficPolicy(),
+                "ClusterIP Services take no externalTrafficPolicy");
+        t.getSpec().getService().setType(TrackerSpec.ServiceType.LoadBalancer);
+        t.getSpec().getService().setLoadBalancerClass("example.com/lb");
+        t.getSpec().getService().setIpFamilyPolicy(TrackerSpec.IpFamilyPolicy.PreferDualStack);
+        t.getSpec().getService().setIpFamilies(List.of(TrackerSpec.IpFamily.IPv6, TrackerSpec.IpFamily.IPv4));
+        t.getSpec().getService().setAnnotations(Map.of("lb/type", "nlb"));
+        Service svc = TrackerResources.clientService(t);
+        assertEquals("Local", svc.getSpec().getExternalTrafficPolicy());
+        assertEquals("example.com/lb", svc.getSpec().getLoadBalancerClass());
+        assertEquals("PreferDualStack", svc.getSpec().getIpFamilyPolicy());
+        assertEquals(List.of("IPv6", "IPv4"), svc.getSpec().getIpFamilies());
+        assertEquals("nlb", svc.getMetadata().getAnnotations().get("lb/type"));
+    }
+
+    @Test
+    void envFollowsTheSpecAndTheSettings() {
+        Tracker t = tracker();
+        Map<String, String> env = env(t);
+        assertEquals("t-workers.ns.svc.example.internal", env.get("TRACKER_CLUSTER_DNS"));
+        assertFalse(env.containsKey("TRACKER_ACCESS_LIST_FILE"));
+        assertFalse(env.containsKey("TRACKER_DENIABILITY_PROBABILITY"), "off by default: the worker's default");
+        assertEquals("kubetracker/tracker-worker:1",
+                TrackerResources.statefulSet(t, SETTINGS).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        t.getSpec().setPriorityClassName("high");
+        t.getSpec().setNodeSelector(Map.of("pool", "trackers"));
+        var pod = TrackerResources.statefulSet(t, SETTINGS).getSpec().getTemplate().getSpec();
+        assertEquals("high", pod.getPriorityClassName());
+        assertEquals(Map.of("pool", "trackers"), pod.getNodeSelector());
+    }
+
+    @Test
+    void secretKeysAreFreshEachTime() {
+        var a = TrackerResources.secret(tracker(), new SecureRandom());
+        var b = TrackerResources.secret(tracker(), new SecureRandom());
+        assertNotEquals(a.getData().get("cluster.key"), b.getData().get("cluster.key"));
+        assertEquals(2, a.getData().size());
+    }
+
+    @Test
+    void accessListCountedAsTheWorkerReadsIt() {
+        String h = "0123456789abcdef0123456789abcdef01234567";
+        assertEquals(new AccessListCount(0, 0), AccessListCount.of(""));
+        assertEquals(new AccessListCount(1, 0), AccessListCount.of("\uFEFF" + h + "\n# c\n\n  \t\n"));
+        assertEquals(new AccessListCount(1, 0), AccessListCount.of(h.toUpperCase() + " name\r\n" + h + "\n"), "dedup, either case, CRLF");
+        assertEquals(new AccessListCount(1, 0), AccessListCount.of("   " + h + "\tx"), "leading blanks");
+        assertEquals(new AccessListCount(0, 3), AccessListCount.of(h + "0\n" + h.substring(1) + "\nxyz\n"),
+                "41 hex digits, 39, text");
+    }
+
+    @Test
+    void conditionTransitionTimeMovesOnlyOnAFlip() {
+        Tracker t = tracker();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.empty(), t0);
+        assertEquals("False", ready(s0).getStatus());
+        assertEquals("2026-01-01T00:00:00Z", ready(s0).getLastTransitionTime());
+        assertEquals(3L, ready(s0).getObservedGeneration());
+        t.setStatus(s0);
+        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.empty(),
+                t0.plusSeconds(60));
+        assertEquals(s0, s1, "nothing changed: same status, so no patch");
+        t.setStatus(s1);
+        StatefulSet sts = TrackerResources.statefulSet(t, SETTINGS);
+        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), Optional.empty(), Optional.empty(),
+                t0.plusSeconds(120));
+        assertEquals("True", ready(s2).getStatus());
+        assertEquals("2026-01-01T00:02:00Z", ready(s2).getLastTransitionTime());
+        assertTrue(ready(s2).getMessage().contains("no address yet"), ready(s2).getMessage());
+    }
+
+    @Test
+    void configMapWithoutTheKeyIsDegraded() {
+        Tracker t = tracker();
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
+        t.getSpec().getAccessList().setConfigMapName("cm");
+        var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata().addToData("other", "x").build();
+        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.of(cm), Instant.EPOCH);
+        var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
+        assertEquals("True", degraded.getStatus());
+        assertEquals("AccessListKeyMissing", degraded.getReason());
+    }
+
+    static io.fabric8.kubernetes.api.model.Condition ready(TrackerStatus s) {
+        return s.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+    }
+}
