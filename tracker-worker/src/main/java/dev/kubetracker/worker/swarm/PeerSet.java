@@ -63,7 +63,9 @@ final class PeerSet {
 
     void insertAt(int index, long w0, long w1, long w2) {
         if ((size + 1) * stride > records.length) {
-            records = Arrays.copyOf(records, records.length * 2);
+            // Grow by half, not double: most swarms are small, and slack is memory per torrent.
+            int peers = records.length / stride;
+            records = Arrays.copyOf(records, (peers + Math.max(1, peers / 2)) * stride);
         }
         int base = index * stride;
         System.arraycopy(records, base, records, base + stride, (size - index) * stride);
