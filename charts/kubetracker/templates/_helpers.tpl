@@ -34,6 +34,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["kubetracker.dev"]
   resources: ["trackers/status"]
   verbs: ["get", "patch", "update"]
+# owner references with blockOwnerDeletion need this where OwnerReferencesPermissionEnforcement is on (OpenShift)
+- apiGroups: ["kubetracker.dev"]
+  resources: ["trackers/finalizers"]
+  verbs: ["update"]
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

@@ -159,6 +159,7 @@ class CrdAndChartTest {
         Map<String, Set<String>> expected = new TreeMap<>();
         expected.put("kubetracker.dev/trackers", readOnly);
         expected.put("kubetracker.dev/trackers/status", Set.of("get", "patch", "update"));
+        expected.put("kubetracker.dev/trackers/finalizers", Set.of("update"));
         expected.put("apps/statefulsets", owned);
         expected.put("/services", owned);
         expected.put("policy/poddisruptionbudgets", owned);

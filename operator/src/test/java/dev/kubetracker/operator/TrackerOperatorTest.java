@@ -271,7 +271,8 @@ class TrackerOperatorTest {
         var volume = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getConfigMap() != null).findFirst().orElseThrow();
         assertEquals("delta-list", volume.getConfigMap().getName());
-        assertEquals(Boolean.TRUE, volume.getConfigMap().getOptional());
+        assertEquals(Boolean.FALSE, volume.getConfigMap().getOptional(),
+                "new pods wait for the list rather than start with an empty one");
         assertTrue(volume.getConfigMap().getItems() == null || volume.getConfigMap().getItems().isEmpty(),
                 "the whole ConfigMap is mounted (no items, no subPath), so updates reach the pods");
         assertTrue(sts.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()

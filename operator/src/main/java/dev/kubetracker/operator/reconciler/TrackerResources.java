@@ -258,7 +258,9 @@ public final class TrackerResources {
                 .withNewSpec()
                 .withReplicas(spec.getReplicas())
                 .withServiceName(headlessServiceName(t))
-                .withPodManagementPolicy("OrderedReady")
+                // Workers are peers that each load a snapshot: no reason to start them one by one, and
+                // one stuck pod must not block the others (the field cannot change later).
+                .withPodManagementPolicy("Parallel")
                 .withNewSelector().withMatchLabels(selectorLabels(t)).endSelector()
                 .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
                 .withTemplate(template)
@@ -286,12 +288,13 @@ public final class TrackerResources {
                 .withDefaultMode(0440).endSecret().build());
         if (spec.getAccessList().getMode() != AccessListMode.OFF) {
             // The whole ConfigMap as a directory (not a subPath): the kubelet then swaps in new content
-            // through the ..data symlink, which the worker watches. Optional, so that a missing
-            // ConfigMap does not keep pods from starting (status says Degraded/AccessListMissing).
+            // through the ..data symlink, which the worker watches. Not optional: while the ConfigMap is
+            // missing, running workers keep their last list, and new pods wait rather than start with an
+            // empty blacklist (serving what was taken down) or an empty whitelist.
             mounts.add(new VolumeMountBuilder().withName("access-list").withMountPath(ACCESS_LIST_MOUNT)
                     .withReadOnly(true).build());
             volumes.add(new VolumeBuilder().withName("access-list").withNewConfigMap()
-                    .withName(spec.getAccessList().getConfigMapName()).withOptional(true).endConfigMap().build());
+                    .withName(spec.getAccessList().getConfigMapName()).withOptional(false).endConfigMap().build());
         }
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
@@ -304,6 +307,9 @@ public final class TrackerResources {
                 .withPorts(ports)
                 .withVolumeMounts(mounts)
                 .withResources(spec.getResources())
+                // The management port opens only after the start-up snapshot from a sibling, which may try
+                // several siblings (tracker.cluster.snapshot-timeout each): give the start six minutes.
+                .withStartupProbe(probe("/q/health/live", 5, 72))
                 .withReadinessProbe(probe("/q/health/ready", 5, 3))
                 .withLivenessProbe(probe("/q/health/live", 10, 6))
                 .withNewSecurityContext()
@@ -324,6 +330,7 @@ public final class TrackerResources {
                     .withAffinity(spec.getAffinity())
                     .withPriorityClassName(spec.getPriorityClassName())
                     .withEnableServiceLinks(false)
+                    .withAutomountServiceAccountToken(false) // workers never talk to the API server
                     .withTerminationGracePeriodSeconds(30L)
                     .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
