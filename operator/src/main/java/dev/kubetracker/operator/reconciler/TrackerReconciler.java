@@ -125,8 +125,8 @@ public class TrackerReconciler implements Reconciler<Tracker> {
             TrackerStatus.AccessListStatus al = new TrackerStatus.AccessListStatus(mode.workerValue(), name, null, null);
             if (configMap.isEmpty()) {
                 degradedReason = "AccessListMissing";
-                problems.add("ConfigMap " + name + " not found; the workers keep the list they last loaded"
-                        + (mode == AccessListMode.WHITELIST ? " (a worker starting now refuses every torrent)" : ""));
+                problems.add("ConfigMap " + name + " not found; running workers keep the list they last loaded,"
+                        + " new worker pods wait for it");
             } else {
                 String text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
                 if (text == null) {
