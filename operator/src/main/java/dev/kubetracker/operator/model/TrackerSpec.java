@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -108,6 +109,9 @@ public class TrackerSpec {
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
     @JsonPropertyDescription("PriorityClass of the worker pods.")
     private String priorityClassName;
+
+    @JsonPropertyDescription("Secrets for pulling the worker image from a private registry.")
+    private List<LocalObjectReference> imagePullSecrets;
 
     public enum PullPolicy {
         Always, IfNotPresent, Never
@@ -366,6 +370,8 @@ public class TrackerSpec {
     public void setTolerations(List<Toleration> tolerations) { this.tolerations = tolerations; }
     public Affinity getAffinity() { return affinity; }
     public void setAffinity(Affinity affinity) { this.affinity = affinity; }
+    public List<LocalObjectReference> getImagePullSecrets() { return imagePullSecrets; }
+    public void setImagePullSecrets(List<LocalObjectReference> imagePullSecrets) { this.imagePullSecrets = imagePullSecrets; }
     public String getPriorityClassName() { return priorityClassName; }
     public void setPriorityClassName(String priorityClassName) { this.priorityClassName = priorityClassName; }
 }

@@ -329,6 +329,7 @@ public final class TrackerResources {
                     .withTolerations(spec.getTolerations())
                     .withAffinity(spec.getAffinity())
                     .withPriorityClassName(spec.getPriorityClassName())
+                    .withImagePullSecrets(spec.getImagePullSecrets())
                     .withEnableServiceLinks(false)
                     .withAutomountServiceAccountToken(false) // workers never talk to the API server
                     .withTerminationGracePeriodSeconds(30L)

@@ -46,6 +46,20 @@ class TrackerResourcesTest {
     }
 
     @Test
+    void workerPodsPullWithTheGivenSecretsMountNoTokenAndStartPatiently() {
+        Tracker t = tracker();
+        t.getSpec().setImagePullSecrets(java.util.List.of(new io.fabric8.kubernetes.api.model.LocalObjectReference("regcred")));
+        var sts = TrackerResources.statefulSet(t, SETTINGS);
+        var pod = sts.getSpec().getTemplate().getSpec();
+        assertEquals("regcred", pod.getImagePullSecrets().get(0).getName());
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken());
+        assertEquals("Parallel", sts.getSpec().getPodManagementPolicy());
+        var startup = pod.getContainers().get(0).getStartupProbe();
+        assertTrue(startup.getPeriodSeconds() * startup.getFailureThreshold() >= 300,
+                "room for a snapshot from a sibling before liveness applies");
+    }
+
+    @Test
     void podTemplateHashFollowsWhatPodsSeeOnly() {
         Tracker t = tracker();
         String base = hash(t);
