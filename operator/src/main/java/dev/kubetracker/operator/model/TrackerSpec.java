@@ -51,7 +51,7 @@ public class TrackerSpec {
     @JsonPropertyDescription("Pull policy of the worker image.")
     private PullPolicy imagePullPolicy;
 
-    @JsonPropertyDescription("CPU and memory of each worker.")
+    @JsonPropertyDescription("CPU and memory of each worker; unset: requests 250m CPU and 512Mi, limit 1Gi memory (the JVM heap is 70% of the limit).")
     private ResourceRequirements resources;
 
     @Default("{}")

@@ -306,7 +306,7 @@ public final class TrackerResources {
                 .withEnv(env(t, settings))
                 .withPorts(ports)
                 .withVolumeMounts(mounts)
-                .withResources(spec.getResources())
+                .withResources(spec.getResources() != null ? spec.getResources() : defaultResources())
                 // The management port opens only after the start-up snapshot from a sibling, which may try
                 // several siblings (tracker.cluster.snapshot-timeout each): give the start six minutes.
                 .withStartupProbe(probe("/q/health/live", 5, 72))
@@ -338,6 +338,18 @@ public final class TrackerResources {
                 .endSpec().build();
         template.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(CONFIG_HASH_ANNOTATION, hash(template))));
         return template;
+    }
+
+    /**
+     * Without resources the pods would be BestEffort (evicted first), a CPU-based HPA would have nothing
+     * to scale on, and the JVM would size its heap from the node's memory: a small, bounded default.
+     */
+    static io.fabric8.kubernetes.api.model.ResourceRequirements defaultResources() {
+        return new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
+                .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("512Mi"))
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .build();
     }
 
     private static ContainerPort containerPort(String name, String protocol, int port) {

@@ -57,6 +57,9 @@ class TrackerResourcesTest {
         var startup = pod.getContainers().get(0).getStartupProbe();
         assertTrue(startup.getPeriodSeconds() * startup.getFailureThreshold() >= 300,
                 "room for a snapshot from a sibling before liveness applies");
+        var resources = pod.getContainers().get(0).getResources();
+        assertEquals("512Mi", resources.getRequests().get("memory").toString());
+        assertEquals("1Gi", resources.getLimits().get("memory").toString(), "the heap is sized from the limit");
     }
 
     @Test
