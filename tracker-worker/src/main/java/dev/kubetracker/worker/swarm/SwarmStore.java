@@ -204,54 +204,40 @@ public final class SwarmStore {
 
     /** Drops every torrent the predicate selects, with its peers; returns how many torrents. */
     public long removeTorrents(InfoHashPredicate doomed) {
-        long removed = 0;
+        long[] removed = {0};
         for (Shard shard : shards) {
             synchronized (shard) {
-                TorrentTable table = shard.table;
-                int slot = 0;
-                while (slot < table.capacity()) {
-                    Swarm swarm = table.swarmAt(slot);
-                    if (swarm != null && doomed.test(table.highAt(slot), table.middleAt(slot), table.lowAt(slot))) {
-                        shard.seeders -= swarm.seeders();
-                        shard.leechers -= swarm.leechers();
-                        removed++;
-                        if (table.removeAt(slot)) {
-                            continue; // another entry moved into this slot: look at it too
-                        }
+                shard.table.removeIf((h, m, l, swarm) -> {
+                    if (!doomed.test(h, m, l)) {
+                        return false;
                     }
-                    slot++;
-                }
+                    shard.seeders -= swarm.seeders();
+                    shard.leechers -= swarm.leechers();
+                    removed[0]++;
+                    return true;
+                });
             }
         }
-        return removed;
+        return removed[0];
     }
 
     /** Removes peers past the timeout and torrents left without peers; returns the peers removed. */
     public long sweep() {
         int now = clock.nowMinute();
-        long removed = 0;
+        long[] removed = {0};
         for (Shard shard : shards) {
             synchronized (shard) {
-                TorrentTable table = shard.table;
-                int slot = 0;
-                while (slot < table.capacity()) {
-                    Swarm swarm = table.swarmAt(slot);
-                    if (swarm != null) {
-                        int seeders = swarm.seeders();
-                        int leechers = swarm.leechers();
-                        removed += swarm.expire(now, peerTimeoutMinutes);
-                        shard.seeders += swarm.seeders() - seeders;
-                        shard.leechers += swarm.leechers() - leechers;
-                        if (swarm.isEmpty() && (swarm.downloaded == 0
-                                || now - swarm.lastActiveMinute > retentionMinutes) && table.removeAt(slot)) {
-                            continue; // another entry moved into this slot: look at it too
-                        }
-                    }
-                    slot++;
-                }
+                shard.table.removeIf((h, m, l, swarm) -> {
+                    int seeders = swarm.seeders();
+                    int leechers = swarm.leechers();
+                    removed[0] += swarm.expire(now, peerTimeoutMinutes);
+                    shard.seeders += swarm.seeders() - seeders;
+                    shard.leechers += swarm.leechers() - leechers;
+                    return swarm.isEmpty() && (swarm.downloaded == 0 || now - swarm.lastActiveMinute > retentionMinutes);
+                });
             }
         }
-        return removed;
+        return removed[0];
     }
 
     public long torrents() {

@@ -76,6 +76,28 @@ final class TorrentTable {
         }
     }
 
+    /** Decides, for each torrent of a table walk, whether it goes. */
+    @FunctionalInterface
+    interface Doom {
+        boolean test(long high, long middle, int low, Swarm swarm);
+    }
+
+    /**
+     * Visits every entry once and removes those {@code doom} selects. (An entry shifted back into a
+     * removed slot is looked at in that slot; one shifted across the array's end may be seen twice, so
+     * {@code doom} must give the same answer twice.)
+     */
+    void removeIf(Doom doom) {
+        int slot = 0;
+        while (slot < swarms.length) {
+            Swarm swarm = swarms[slot];
+            if (swarm != null && doom.test(keyHigh[slot], keyMiddle[slot], keyLow[slot], swarm) && removeAt(slot)) {
+                continue; // another entry moved into this slot: look at it too
+            }
+            slot++;
+        }
+    }
+
     /**
      * Removes the entry at {@code slot} and shifts later entries of the probe run back. Returns true
      * when an entry was moved into {@code slot}, so an iterating caller must look at it again.

@@ -43,16 +43,7 @@ class TorrentTableTest {
         for (long key = 0; key < 1000; key++) {
             table.getOrCreate(key, 0, 0).downloaded = (int) key;
         }
-        int slot = 0;
-        while (slot < table.capacity()) {
-            Swarm s = table.swarmAt(slot);
-            if (s != null && s.downloaded % 2 == 0) {
-                if (table.removeAt(slot)) {
-                    continue;
-                }
-            }
-            slot++;
-        }
+        table.removeIf((h, m, l, swarm) -> swarm.downloaded % 2 == 0);
         assertEquals(500, table.size());
         for (long key = 0; key < 1000; key++) {
             assertEquals(key % 2 == 1, table.get(key, 0, 0) != null);
