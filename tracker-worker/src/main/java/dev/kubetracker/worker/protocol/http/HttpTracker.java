@@ -102,11 +102,12 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
             if (!resolveClient(request)) {
                 return;
             }
-            if (scrape.hasInfoHash(uri)) {
-                ByteBuf out = Unpooled.buffer(256);
-                send(request, scrape.handle(uri, client.family, out), out);
-            } else {
+            ByteBuf out = Unpooled.buffer(256);
+            int status = scrape.handle(uri, client.family, out);
+            if (status == ScrapeHandler.NO_INFO_HASH) {
                 streamFullScrape(request, FullScrapeStream.Format.BENCODE, false);
+            } else {
+                send(request, status, out);
             }
         } else if (pathEnd == 6 && uri.startsWith("/stats")) {
             serveStats(request, uri);
@@ -185,7 +186,6 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
      * does: exporters read the body to the end of the stream.
      */
     private void serveStats(HttpServerRequest request, String uri) {
-        counters.stats();
         String mode = "peer";
         String format = "ben";
         statsQuery.reset(uri);

@@ -36,26 +36,23 @@ final class ScrapeHandler {
         this.lows = new int[maxHashes];
     }
 
-    /** True when the query names at least one info_hash (otherwise the request is a full scrape). */
-    boolean hasInfoHash(String uri) {
-        query.reset(uri);
-        while (query.next()) {
-            if (query.keyIs("info_hash")) {
-                return true;
-            }
-        }
-        return query.failed();
-    }
+    /** What {@link #handle} returns, writing nothing, for a query that names no info_hash: a full scrape. */
+    static final int NO_INFO_HASH = -1;
 
-    /** Refused hashes are left out of the reply; when every named hash is refused, the reply is a failure. */
+    /**
+     * Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. Refused hashes are left
+     * out of the reply; when every named hash is refused, the reply is a failure.
+     */
     int handle(String uri, int family, ByteBuf out) {
         int n = 0;
         int refused = 0;
+        boolean named = false;
         query.reset(uri);
         while (query.next()) {
             if (!query.keyIs("info_hash")) {
                 continue;
             }
+            named = true;
             if (query.valueLength() != InfoHash.LENGTH) {
                 return fail(out, ErrorReason.BAD_INFO_HASH, "info_hash must be 20 bytes");
             }
@@ -71,6 +68,9 @@ final class ScrapeHandler {
         }
         if (query.failed()) {
             return fail(out, ErrorReason.MALFORMED_REQUEST, "malformed query string");
+        }
+        if (!named) {
+            return NO_INFO_HASH;
         }
         if (n == 0 && refused > 0) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
