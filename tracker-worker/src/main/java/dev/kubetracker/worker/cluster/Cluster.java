@@ -94,7 +94,6 @@ public final class Cluster implements AutoCloseable {
                 case LOADED -> {
                     stats.snapshotsLoaded.increment();
                     stats.lastSnapshotMillis = millis;
-                    stats.lastSnapshotRecords = result.records();
                     LOG.infof("snapshot from %s: %d records, %d bytes, %d ms", sibling, result.records(),
                             result.bytes(), millis);
                     return;
@@ -123,10 +122,6 @@ public final class Cluster implements AutoCloseable {
 
     public long droppedChanges() {
         return outbox.dropped();
-    }
-
-    public int port() {
-        return ((InetSocketAddress) snapshotSocket.getLocalSocketAddress()).getPort();
     }
 
     @Override

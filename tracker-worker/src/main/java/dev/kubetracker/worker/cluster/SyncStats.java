@@ -23,7 +23,6 @@ public final class SyncStats {
     final LongAdder snapshotsLoaded = new LongAdder();
     final LongAdder snapshotFailures = new LongAdder();
     volatile long lastSnapshotMillis = -1;
-    volatile long lastSnapshotRecords;
 
     SyncStats() {
         for (int i = 0; i < drops.length; i++) {
@@ -74,9 +73,5 @@ public final class SyncStats {
     /** Duration of the start-up snapshot in milliseconds, -1 when none was loaded. */
     public long lastSnapshotMillis() {
         return lastSnapshotMillis;
-    }
-
-    public long lastSnapshotRecords() {
-        return lastSnapshotRecords;
     }
 }

@@ -35,7 +35,6 @@ public final class RequestCounters {
     private final LongAdder[] connects = adders(2);
     private final LongAdder[] fullScrapes = adders(2);
     private final LongAdder[] errors = adders(PROTOCOLS * ErrorReason.values().length);
-    private final LongAdder statsRequests = new LongAdder();
     private final LongAdder tcpAccepts = new LongAdder();
     private final LongAdder udpPackets = new LongAdder();
     private final LongAdder fullScrapeBytes = new LongAdder();
@@ -138,13 +137,5 @@ public final class RequestCounters {
             n += errors(p, reason);
         }
         return n;
-    }
-
-    public void stats() {
-        statsRequests.increment();
-    }
-
-    public long statsRequests() {
-        return statsRequests.sum();
     }
 }

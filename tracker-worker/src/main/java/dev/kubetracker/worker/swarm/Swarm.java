@@ -66,8 +66,9 @@ final class Swarm {
      */
     void announce(Announce a, int nowMinute, AnnounceReply out) {
         boolean v6 = a.family == 6;
-        // Stamped no later than the last cleaning, which ageMinutes() relies on (the clock may have stepped back).
-        int minute = Math.min(nowMinute, cleanedMinute < 0 ? nowMinute : cleanedMinute) - Math.max(0, a.ageMinutes);
+        // Stamped no later than the last cleaning (the store cleans first), which ageMinutes() relies on
+        // when the clock has stepped back.
+        int minute = Math.min(nowMinute, cleanedMinute) - Math.max(0, a.ageMinutes);
         long w0;
         long w1 = 0;
         long w2 = 0;

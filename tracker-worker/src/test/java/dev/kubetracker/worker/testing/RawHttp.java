@@ -2,7 +2,6 @@ package dev.kubetracker.worker.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,7 +54,7 @@ public final class RawHttp {
         }
     }
 
-    static Response parse(byte[] raw) throws IOException {
+    public static Response parse(byte[] raw) throws IOException {
         int headerEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
         if (headerEnd < 0) {
             throw new IOException("no complete response head in " + raw.length + " bytes");
@@ -113,7 +112,4 @@ public final class RawHttp {
         return s.toString();
     }
 
-    public static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
 }

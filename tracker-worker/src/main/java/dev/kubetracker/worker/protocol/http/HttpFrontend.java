@@ -20,12 +20,10 @@ public final class HttpFrontend {
 
     private final Vertx vertx;
     private final String deploymentId;
-    private final int port;
 
-    private HttpFrontend(Vertx vertx, String deploymentId, int port) {
+    private HttpFrontend(Vertx vertx, String deploymentId) {
         this.vertx = vertx;
         this.deploymentId = deploymentId;
-        this.port = port;
     }
 
     /** Options shared by every instance: limits that protect the tracker from slow or oversized clients. */
@@ -69,11 +67,7 @@ public final class HttpFrontend {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         LOG.infof("HTTP tracker listening on [%s]:%d (%d event loop%s)", settings.host(), boundPort[0],
                 settings.instances(), settings.instances() == 1 ? "" : "s");
-        return new HttpFrontend(vertx, id, boundPort[0]);
-    }
-
-    public int port() {
-        return port;
+        return new HttpFrontend(vertx, id);
     }
 
     public void close() {

@@ -36,11 +36,9 @@ public final class UdpFrontend implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private final boolean epoll;
 
-    private UdpFrontend(EventLoopGroup group, boolean epoll) {
+    private UdpFrontend(EventLoopGroup group) {
         this.group = group;
-        this.epoll = epoll;
     }
 
     public static UdpFrontend bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
@@ -49,7 +47,7 @@ public final class UdpFrontend implements AutoCloseable {
         int count = epoll ? Math.max(1, sockets) : 1;
         DefaultThreadFactory threads = new DefaultThreadFactory("tracker-udp", true);
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(count, threads) : new NioEventLoopGroup(count, threads);
-        UdpFrontend frontend = new UdpFrontend(group, epoll);
+        UdpFrontend frontend = new UdpFrontend(group);
         try {
             if (epoll && port != 0) {
                 refuseIfTaken(host, port);
@@ -96,14 +94,6 @@ public final class UdpFrontend implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("UDP port " + port + " on " + host + " is already in use", e);
         }
-    }
-
-    public int port() {
-        return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
-    }
-
-    public boolean isEpoll() {
-        return epoll;
     }
 
     @Override
