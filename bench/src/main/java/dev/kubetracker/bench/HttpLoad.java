@@ -247,13 +247,8 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     private void count(UdpCodec.Verdict verdict, long latency) {
-        if (!recording) {
-            return;
-        }
-        switch (verdict) {
-            case OK -> announces.ok(latency);
-            case ERROR_REPLY -> announces.errorReply();
-            default -> announces.invalid();
+        if (recording) {
+            announces.record(verdict, latency);
         }
     }
 

@@ -18,6 +18,15 @@ public final class RequestStats {
         this.kind = kind;
     }
 
+    /** Counts one reply by its verdict (the latency matters only for a good one). */
+    public void record(UdpCodec.Verdict verdict, long latencyNanos) {
+        switch (verdict) {
+            case OK -> ok(latencyNanos);
+            case ERROR_REPLY -> errorReply();
+            default -> invalid();
+        }
+    }
+
     public void ok(long latencyNanos) {
         ok++;
         latency.recordValue(Math.min(Math.max(latencyNanos, 0), MAX_LATENCY_NANOS));

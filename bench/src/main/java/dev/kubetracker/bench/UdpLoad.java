@@ -310,13 +310,8 @@ public final class UdpLoad implements AutoCloseable {
     }
 
     private void count(RequestStats stats, UdpCodec.Verdict verdict, long latency) {
-        if (!recording) {
-            return;
-        }
-        switch (verdict) {
-            case OK -> stats.ok(latency);
-            case ERROR_REPLY -> stats.errorReply();
-            default -> stats.invalid();
+        if (recording) {
+            stats.record(verdict, latency);
         }
     }
 
