@@ -321,6 +321,17 @@ class HttpTrackerSocketTest {
     }
 
     @Test
+    void methodsOtherThanGetAreRefused() throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", PORT)) {
+            socket.getOutputStream().write(("POST /announce HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Response r = RawHttp.parse(socket.getInputStream().readAllBytes());
+            assertFailure(r, 405, "only GET is supported");
+            assertEquals("GET", r.header("Allow"));
+        }
+    }
+
+    @Test
     void readsAcceptEncodingQualityValues() {
         assertTrue(HttpTracker.acceptsGzip("gzip"));
         assertTrue(HttpTracker.acceptsGzip("deflate, gzip;q=0.5"));

@@ -145,6 +145,26 @@ class UdpRequestHandlerTest {
     }
 
     @Test
+    void refusesNewTorrentsWhenTheStoreIsFullButServesKnownOnes() {
+        SwarmStore full = new SwarmStore(1, 45, 1, 60, () -> now);
+        UdpRequestHandler capped = new UdpRequestHandler(full, ids, new AnnouncePolicy(1800, 900, 50, 200), counters,
+                AccessList.off(), new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE);
+        ClientAddress client = v4(0x0A000001);
+        long id = connect(client);
+        out.clear();
+        assertTrue(capped.handle(announce(id, 2, 0, -1, 6881), client, out));
+        assertEquals(1, out.getInt(0), "the first torrent fits");
+        ByteBuf other = announce(id, 2, 0, -1, 6881);
+        other.setByte(16, other.getByte(16) ^ 1);
+        out.clear();
+        assertTrue(capped.handle(other, client, out));
+        assertEquals("tracker full: no new torrents", errorMessage());
+        out.clear();
+        assertTrue(capped.handle(announce(id, 0, 0, -1, 6881), client, out));
+        assertEquals(1, out.getInt(0), "the known torrent is still served");
+    }
+
+    @Test
     void refusesShortAnnouncesPortZeroAndBadEvents() {
         ClientAddress client = v4(0x0A000001);
         long id = connect(client);
