@@ -5,13 +5,19 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One torrent: its peers by family and role, and its download count. Not thread-safe; the owning
  * {@link SwarmStore} shard serialises access.
+ *
+ * <p>Each address family is one {@link PeerArrays} array, seeders then leechers, each segment sorted by
+ * key, with the two segment sizes beside it; no further objects per torrent, since per-torrent overhead
+ * is most of the memory of a small swarm.
  */
 final class Swarm {
-    // Created on first use: most torrents have peers of one family and often of one role only.
-    private PeerSet seeders4;
-    private PeerSet leechers4;
-    private PeerSet seeders6;
-    private PeerSet leechers6;
+    // Created on first use: most torrents have peers of one family only.
+    private long[] peers4;
+    private int seeders4;
+    private int leechers4;
+    private long[] peers6;
+    private int seeders6;
+    private int leechers6;
     int downloaded;
     /** The minute of the last announce: a peerless torrent keeps its count for a while after it. */
     int lastActiveMinute;
@@ -19,15 +25,43 @@ final class Swarm {
     int cleanedMinute = -1;
 
     int seeders() {
-        return size(seeders4) + size(seeders6);
+        return seeders4 + seeders6;
     }
 
     int leechers() {
-        return size(leechers4) + size(leechers6);
+        return leechers4 + leechers6;
     }
 
     boolean isEmpty() {
         return seeders() + leechers() == 0;
+    }
+
+    private long[] peersOf(boolean v6) {
+        return v6 ? peers6 : peers4;
+    }
+
+    private int seedersOf(boolean v6) {
+        return v6 ? seeders6 : seeders4;
+    }
+
+    private int leechersOf(boolean v6) {
+        return v6 ? leechers6 : leechers4;
+    }
+
+    private static int stride(boolean v6) {
+        return v6 ? 3 : 1;
+    }
+
+    private void setFamily(boolean v6, long[] peers, int seeders, int leechers) {
+        if (v6) {
+            peers6 = peers;
+            seeders6 = seeders;
+            leechers6 = leechers;
+        } else {
+            peers4 = peers;
+            seeders4 = seeders;
+            leechers4 = leechers;
+        }
     }
 
     /**
@@ -43,21 +77,26 @@ final class Swarm {
         if (nowMinute < cleaned) {
             return 0;
         }
-        int removed = 0;
-        if (seeders4 != null) {
-            removed += seeders4.expire(nowMinute, cleaned, timeoutMinutes);
-        }
-        if (leechers4 != null) {
-            removed += leechers4.expire(nowMinute, cleaned, timeoutMinutes);
-        }
-        if (seeders6 != null) {
-            removed += seeders6.expire(nowMinute, cleaned, timeoutMinutes);
-        }
-        if (leechers6 != null) {
-            removed += leechers6.expire(nowMinute, cleaned, timeoutMinutes);
-        }
+        int removed = expire(false, nowMinute, cleaned, timeoutMinutes)
+                + expire(true, nowMinute, cleaned, timeoutMinutes);
         cleanedMinute = nowMinute;
         return removed;
+    }
+
+    private int expire(boolean v6, int nowMinute, int cleaned, int timeoutMinutes) {
+        long[] peers = peersOf(v6);
+        if (peers == null) {
+            return 0;
+        }
+        int stride = stride(v6);
+        int seeders = seedersOf(v6);
+        int leechers = leechersOf(v6);
+        int keptSeeders = PeerArrays.keepFresh(peers, stride, 0, seeders, 0, nowMinute, cleaned, timeoutMinutes);
+        int keptLeechers = PeerArrays.keepFresh(peers, stride, seeders, leechers, keptSeeders, nowMinute, cleaned,
+                timeoutMinutes);
+        int kept = keptSeeders + keptLeechers;
+        setFamily(v6, PeerArrays.shrinkIfSparse(peers, stride, kept), keptSeeders, keptLeechers);
+        return seeders + leechers - kept;
     }
 
     /**
@@ -79,24 +118,12 @@ final class Swarm {
         } else {
             w0 = PeerRecord.v4(a.address4, a.port, 0, minute);
         }
-        PeerSet seeders = v6 ? seeders6 : seeders4;
-        PeerSet leechers = v6 ? leechers6 : leechers4;
 
-        int oldFlags = 0;
-        PeerSet oldSet = null;
-        int oldIndex = -1;
-        if (seeders != null && (oldIndex = seeders.find(w0, w1, w2)) >= 0) {
-            oldSet = seeders;
-        } else if (leechers != null && (oldIndex = leechers.find(w0, w1, w2)) >= 0) {
-            oldSet = leechers;
-        }
-        if (oldSet != null) {
-            oldFlags = PeerRecord.flags(oldSet.tail(oldIndex));
-        }
-
+        int old = indexOf(v6, w0, w1, w2);
+        int oldFlags = old >= 0 ? PeerRecord.flags(PeerArrays.tail(peersOf(v6), stride(v6), old)) : 0;
         if (a.event == Announce.Event.STOPPED) {
-            if (oldSet != null) {
-                oldSet.removeAt(oldIndex);
+            if (old >= 0) {
+                removeAt(v6, old);
             }
             fillCounts(out);
             return;
@@ -119,44 +146,65 @@ final class Swarm {
         }
         long tail = PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, flags, minute);
 
-        PeerSet target;
-        if (seeder) {
-            target = seeders != null ? seeders : (seeders = newSet(v6, true));
+        int self;
+        if (old >= 0 && (old < seedersOf(v6)) == seeder) {
+            PeerArrays.setTail(peersOf(v6), stride(v6), old, tail);
+            self = old;
         } else {
-            target = leechers != null ? leechers : (leechers = newSet(v6, false));
-        }
-        if (oldSet == target) {
-            target.setTail(oldIndex, tail);
-        } else {
-            if (oldSet != null) {
-                oldSet.removeAt(oldIndex);
+            if (old >= 0) {
+                removeAt(v6, old); // a role change: out of one segment, into the other
             }
-            int at = -target.find(w0, w1, w2) - 1;
-            if (v6) {
-                target.insertAt(at, w0, w1, tail);
-            } else {
-                target.insertAt(at, tail, 0, 0);
-            }
+            self = insert(v6, seeder, w0, w1, w2, tail);
         }
 
         fillCounts(out);
-        select(v6, seeder, target, w0, w1, w2, a.numwant, a.bothFamilies, out);
+        select(v6, seeder, self, a.numwant, a.bothFamilies, out);
     }
 
-    private PeerSet newSet(boolean v6, boolean seeders) {
-        PeerSet set = new PeerSet(v6 ? 3 : 1);
-        if (v6) {
-            if (seeders) {
-                seeders6 = set;
-            } else {
-                leechers6 = set;
-            }
-        } else if (seeders) {
-            seeders4 = set;
-        } else {
-            leechers4 = set;
+    /**
+     * The peer's index in its family's array (below the seeder count it is a seeder), or a negative
+     * number when it is not there.
+     */
+    private int indexOf(boolean v6, long w0, long w1, long w2) {
+        long[] peers = peersOf(v6);
+        if (peers == null) {
+            return -1;
         }
-        return set;
+        int seeders = seedersOf(v6);
+        int index = PeerArrays.find(peers, stride(v6), 0, seeders, w0, w1, w2);
+        return index >= 0 ? index : PeerArrays.find(peers, stride(v6), seeders, leechersOf(v6), w0, w1, w2);
+    }
+
+    private void removeAt(boolean v6, int index) {
+        long[] peers = peersOf(v6);
+        int seeders = seedersOf(v6);
+        int leechers = leechersOf(v6);
+        PeerArrays.remove(peers, stride(v6), seeders + leechers, index);
+        if (index < seeders) {
+            setFamily(v6, peers, seeders - 1, leechers);
+        } else {
+            setFamily(v6, peers, seeders, leechers - 1);
+        }
+    }
+
+    /** Inserts a peer that is not there into the segment of its role; returns its index. */
+    private int insert(boolean v6, boolean seeder, long w0, long w1, long w2, long tail) {
+        long[] peers = peersOf(v6);
+        int stride = stride(v6);
+        int seeders = seedersOf(v6);
+        int leechers = leechersOf(v6);
+        if (peers == null) {
+            peers = PeerArrays.create(stride);
+        }
+        int from = seeder ? 0 : seeders;
+        int index = -PeerArrays.find(peers, stride, from, seeder ? seeders : leechers, w0, w1, w2) - 1;
+        peers = PeerArrays.insert(peers, stride, seeders + leechers, index, w0, w1, tail);
+        if (seeder) {
+            setFamily(v6, peers, seeders + 1, leechers);
+        } else {
+            setFamily(v6, peers, seeders, leechers + 1);
+        }
+        return index;
     }
 
     private void fillCounts(AnnounceReply out) {
@@ -168,54 +216,57 @@ final class Swarm {
     /**
      * Fills the requester's family first, then gives what numwant leaves to the other family (which
      * only HTTP replies carry; UDP frontends ignore it). Seeders get no seeders while leechers exist.
+     * {@code self} is the requester's index in its family's array.
      */
-    private void select(boolean v6, boolean requesterSeeds, PeerSet self, long w0, long w1, long w2,
-                        int numwant, boolean bothFamilies, AnnounceReply out) {
-        boolean onlyLeechers = requesterSeeds && leechers() > 0;
-        PeerSet sameLeechers = v6 ? leechers6 : leechers4;
-        PeerSet sameSeeders = onlyLeechers ? null : (v6 ? seeders6 : seeders4);
-        int taken = sample(sameLeechers, sameSeeders, self, w0, w1, w2, numwant, v6, out);
+    private void select(boolean v6, boolean requesterSeeds, int self, int numwant, boolean bothFamilies,
+                        AnnounceReply out) {
+        boolean withSeeders = !(requesterSeeds && leechers() > 0);
+        int taken = sample(v6, withSeeders, self, numwant, out);
         int rest = numwant - taken;
         if (rest > 0 && bothFamilies) {
-            PeerSet otherLeechers = v6 ? leechers4 : leechers6;
-            PeerSet otherSeeders = onlyLeechers ? null : (v6 ? seeders4 : seeders6);
-            sample(otherLeechers, otherSeeders, null, 0, 0, 0, rest, !v6, out);
+            sample(!v6, withSeeders, -1, rest, out);
         }
     }
 
     /**
-     * Takes up to {@code numwant} peers spread evenly over the concatenation of {@code first} and
-     * {@code second}, starting at a random offset, skipping the requester (in {@code self}).
+     * Takes up to {@code numwant} peers of one family spread evenly over its leechers followed by (when
+     * {@code withSeeders}) its seeders, starting at a random offset, skipping the record at {@code self}.
      */
-    private static int sample(PeerSet first, PeerSet second, PeerSet self, long w0, long w1, long w2,
-                              int numwant, boolean v6, AnnounceReply out) {
-        int n1 = size(first);
-        int n = n1 + size(second);
-        int selfIndex = -1;
-        if (self != null && (self == first || self == second)) {
-            int at = self.find(w0, w1, w2);
-            selfIndex = self == first ? at : n1 + at;
+    private int sample(boolean v6, boolean withSeeders, int self, int numwant, AnnounceReply out) {
+        long[] peers = peersOf(v6);
+        int stride = stride(v6);
+        int seeders = seedersOf(v6);
+        int leechers = leechersOf(v6);
+        int n = withSeeders ? seeders + leechers : leechers;
+        // Candidate c is leecher c for c < leechers, else seeder c - leechers.
+        int selfCandidate = -1;
+        if (self >= seeders) {
+            selfCandidate = self - seeders;
+        } else if (self >= 0 && withSeeders) {
+            selfCandidate = leechers + self;
         }
-        int want = Math.min(n, numwant + (selfIndex >= 0 ? 1 : 0));
+        int want = Math.min(n, numwant + (selfCandidate >= 0 ? 1 : 0));
         if (want <= 0) {
             return 0;
         }
+        long[] to = v6 ? out.peers6 : out.peers4;
+        int toCount = v6 ? out.peers6Count : out.peers4Count;
         double step = (double) n / want;
         double offset = want == n ? 0 : ThreadLocalRandom.current().nextDouble(step);
         int taken = 0;
         for (int i = 0; i < want && taken < numwant; i++) {
-            int index = Math.min(n - 1, (int) (offset + i * step)); // rounding can touch n
-            if (index == selfIndex) {
+            int candidate = Math.min(n - 1, (int) (offset + i * step)); // rounding can touch n
+            if (candidate == selfCandidate) {
                 continue;
             }
-            PeerSet set = index < n1 ? first : second;
-            int inSet = index < n1 ? index : index - n1;
-            if (v6) {
-                set.copyTo(inSet, out.peers6, out.peers6Count++);
-            } else {
-                set.copyTo(inSet, out.peers4, out.peers4Count++);
-            }
+            int index = candidate < leechers ? seeders + candidate : candidate - leechers;
+            System.arraycopy(peers, index * stride, to, (toCount + taken) * stride, stride);
             taken++;
+        }
+        if (v6) {
+            out.peers6Count += taken;
+        } else {
+            out.peers4Count += taken;
         }
         return taken;
     }
@@ -223,30 +274,17 @@ final class Swarm {
     /** Visits every peer: its family, address words, port, flags and age in minutes. */
     void forEachPeer(int nowMinute, PeerVisitor visitor, long hashHigh, long hashMiddle, int hashLow) {
         int cleaned = cleanedMinute < 0 ? nowMinute : cleanedMinute;
-        visit(seeders4, 4, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
-        visit(leechers4, 4, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
-        visit(seeders6, 6, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
-        visit(leechers6, 6, nowMinute, cleaned, visitor, hashHigh, hashMiddle, hashLow);
-    }
-
-    private static void visit(PeerSet set, int family, int nowMinute, int cleaned, PeerVisitor visitor, long h,
-                              long m, int l) {
-        if (set == null) {
-            return;
+        // Seeders then leechers within each family, as the arrays hold them.
+        for (int i = 0; i < seeders4 + leechers4; i++) {
+            long record = peers4[i];
+            visitor.visit(hashHigh, hashMiddle, hashLow, 4, PeerRecord.v4Address(record), 0, 0,
+                    PeerRecord.port(record), PeerRecord.flags(record),
+                    PeerRecord.ageMinutes(record, nowMinute, cleaned));
         }
-        for (int i = 0; i < set.size(); i++) {
-            long tail = set.tail(i);
-            if (family == 4) {
-                visitor.visit(h, m, l, 4, PeerRecord.v4Address(tail), 0, 0, PeerRecord.port(tail),
-                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute, cleaned));
-            } else {
-                visitor.visit(h, m, l, 6, 0, set.word(i, 0), set.word(i, 1), PeerRecord.port(tail),
-                        PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute, cleaned));
-            }
+        for (int i = 0; i < seeders6 + leechers6; i++) {
+            long tail = peers6[i * 3 + 2];
+            visitor.visit(hashHigh, hashMiddle, hashLow, 6, 0, peers6[i * 3], peers6[i * 3 + 1],
+                    PeerRecord.port(tail), PeerRecord.flags(tail), PeerRecord.ageMinutes(tail, nowMinute, cleaned));
         }
-    }
-
-    private static int size(PeerSet set) {
-        return set == null ? 0 : set.size();
     }
 }
