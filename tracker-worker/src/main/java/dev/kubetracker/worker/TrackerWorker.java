@@ -24,7 +24,6 @@ import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -33,6 +32,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +50,6 @@ public class TrackerWorker {
     @Inject
     TrackerConfig config;
     @Inject
-    Vertx vertx;
-    @Inject
     MeterRegistry registry;
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
@@ -61,6 +59,7 @@ public class TrackerWorker {
     private UdpFrontend udp;
     private HttpFrontend http;
     private ScheduledExecutorService sweeper;
+    private ExecutorService statsExecutor;
     private AccessList accessList;
     private AccessListReloader accessListReloader;
     private Cluster cluster;
@@ -106,11 +105,18 @@ public class TrackerWorker {
                             changes));
         }
         if (config.http().port() != 0) {
-            http = HttpFrontend.deploy(vertx,
+            // /stats renders (some walk the whole store) off the event loops, one at a time.
+            statsExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "tracker-stats");
+                t.setDaemon(true);
+                return t;
+            });
+            ExecutorService statsRenderer = statsExecutor;
+            http = HttpFrontend.bind(
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,
                             config.http().maxRequestLineLength(), Duration.ofSeconds(30)),
-                    context -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
-                            accessList, randomPeers, changes, fullScrapeSlots, context));
+                    () -> new HttpTracker(store, policy, config.scrape().maxHashes(), counters, stats, proxies,
+                            accessList, randomPeers, changes, fullScrapeSlots, statsRenderer));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",
@@ -124,7 +130,10 @@ public class TrackerWorker {
         serving = false;
         // The client ports first, each on its own: one failing close must not leave the others open.
         closeQuietly("UDP frontend", udp);
-        closeQuietly("HTTP frontend", http == null ? null : http::close);
+        closeQuietly("HTTP frontend", http);
+        if (statsExecutor != null) {
+            statsExecutor.shutdownNow();
+        }
         closeQuietly("access list reloader", accessListReloader);
         closeQuietly("cluster", cluster);
         if (sweeper != null) {

@@ -45,14 +45,14 @@ final class AnnounceHandler {
     }
 
     /** Writes the reply body to {@code out} and returns the HTTP status. */
-    int handle(String uri, ClientAddress client, ByteBuf out) {
+    int handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
         Announce a = announce;
         a.clear();
         boolean hasHash = false;
         boolean hasPort = false;
         boolean compact = true;
         long numwant = -1;
-        query.reset(uri);
+        query.reset(target, targetLength);
         while (query.next()) {
             if (query.keyIs("info_hash")) {
                 if (query.valueLength() != InfoHash.LENGTH) {

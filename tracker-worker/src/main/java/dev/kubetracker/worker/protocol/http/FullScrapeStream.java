@@ -8,9 +8,6 @@ import dev.kubetracker.worker.swarm.SwarmStore;
 import dev.kubetracker.worker.swarm.TorrentRows;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,8 +39,7 @@ final class FullScrapeStream {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private final SwarmStore store;
-    private final HttpServerResponse response;
-    private final Context context;
+    private final HttpConnection connection;
     private final Format format;
     private final RequestCounters counters;
     private final AccessList accessList;
@@ -56,16 +52,19 @@ final class FullScrapeStream {
     private long bytesSent;
     private boolean closed;
     private boolean finished;
-    private Runnable onFinish = () -> { };
+    private final Runnable onFinish;
+    private final Runnable nextTurn = this::pump;
+    private boolean pumping;
 
-    FullScrapeStream(SwarmStore store, HttpServerResponse response, Context context, Format format,
-                     boolean gzipped, RequestCounters counters, AccessList accessList) {
+    /** {@code onFinish} runs once when the stream ends, completed or cut short (it gives back the slot). */
+    FullScrapeStream(SwarmStore store, HttpConnection connection, Format format, boolean gzipped,
+                     RequestCounters counters, AccessList accessList, Runnable onFinish) {
         this.accessList = accessList;
         this.store = store;
-        this.response = response;
-        this.context = context;
+        this.connection = connection;
         this.format = format;
         this.counters = counters;
+        this.onFinish = onFinish;
         try {
             this.gzip = gzipped ? new GZIPOutputStream(compressed, 8192) : null;
         } catch (IOException e) {
@@ -73,27 +72,16 @@ final class FullScrapeStream {
         }
     }
 
-    /** Runs once when the stream ends, completed or cut short (releases its slot; may close the connection). */
-    FullScrapeStream onFinish(Runnable action) {
-        this.onFinish = action;
-        return this;
-    }
-
     void start() {
-        response.setChunked(true);
-        response.putHeader("Content-Type", "application/octet-stream");
-        if (gzip != null) {
-            response.putHeader("Content-Encoding", "gzip");
-        }
-        response.closeHandler(v -> abort());
-        response.exceptionHandler(e -> abort());
+        connection.beginStream(this, "application/octet-stream", gzip != null);
         if (format == Format.BENCODE) {
             plain.writeBytes("d5:filesd".getBytes(StandardCharsets.US_ASCII));
         }
         pump();
     }
 
-    private void abort() {
+    /** The connection closed: stop, and give back what the stream holds. */
+    void abort() {
         closed = true;
         finish();
     }
@@ -114,12 +102,22 @@ final class FullScrapeStream {
         onFinish.run();
     }
 
-    private void pump() {
-        if (closed) {
-            return;
+    /** Writes the next shards while the connection takes them; called again when it drains. */
+    void pump() {
+        if (closed || finished || pumping) {
+            return; // pumping: a write inside this pump changed the connection's writability; the loop goes on
         }
+        pumping = true;
+        try {
+            pumpShards();
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpShards() {
         int turnEnd = Math.min(store.shardCount(), nextShard + SHARDS_PER_TURN);
-        while (nextShard < turnEnd && !response.writeQueueFull()) {
+        while (nextShard < turnEnd && connection.streamWritable()) {
             store.copySortedShard(nextShard++, rows);
             for (int row = 0; row < rows.size(); row++) {
                 if (accessList.allows(rows.high(row), rows.middle(row), rows.low(row))) {
@@ -135,14 +133,12 @@ final class FullScrapeStream {
                 plain.writeByte('e').writeByte('e');
             }
             emit(true);
-            response.end();
             counters.fullScrapeBytes(bytesSent);
             finish();
-        } else if (response.writeQueueFull()) {
-            response.drainHandler(v -> pump());
-        } else {
-            context.runOnContext(v -> pump());
-        }
+            connection.endStream();
+        } else if (connection.streamWritable()) {
+            connection.eventLoop().execute(nextTurn); // yield: other connections of this loop get their turn
+        } // else the connection calls pump() when it can take more
     }
 
     private void writeRow(int row) {
@@ -207,7 +203,9 @@ final class FullScrapeStream {
         }
         if (out.isReadable()) {
             bytesSent += out.readableBytes();
-            response.write(Buffer.buffer(out));
+            connection.writeChunk(out);
+        } else {
+            out.release();
         }
     }
 

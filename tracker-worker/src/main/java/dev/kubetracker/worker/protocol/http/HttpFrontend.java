@@ -1,80 +1,151 @@
 package dev.kubetracker.worker.protocol.http;
 
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The HTTP client port: one Vert.x HTTP server per event loop, all on the same port (Vert.x spreads
- * connections over them), each with its own {@link HttpTracker}.
+ * The HTTP client port, on plain Netty: trackers answer tiny GET requests, often one per connection,
+ * so the cost that matters is setting a connection up, and a general HTTP server's pipeline (codec,
+ * aggregator, idle handler, protocol detection) costs more than the announce itself. Here a
+ * connection is one handler, {@link HttpConnection}.
+ *
+ * <p>With epoll, each event loop has its own listening socket on the port (SO_REUSEPORT), so a
+ * connection is accepted and served by the same thread, with no hand-over between threads; elsewhere
+ * one NIO socket spreads connections over the loops. Each loop has one {@link HttpTracker}.
  */
-public final class HttpFrontend {
+public final class HttpFrontend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HttpFrontend.class);
 
-    private final Vertx vertx;
-    private final String deploymentId;
+    private final EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
 
-    private HttpFrontend(Vertx vertx, String deploymentId) {
-        this.vertx = vertx;
-        this.deploymentId = deploymentId;
+    private HttpFrontend(EventLoopGroup group) {
+        this.group = group;
     }
 
-    /** Options shared by every instance: limits that protect the tracker from slow or oversized clients. */
-    public record Settings(String host, int port, int instances, int maxRequestLineLength, Duration idleTimeout) {
+    /** Limits that protect the tracker from slow or oversized clients. */
+    public record Settings(String host, int port, int threads, int maxRequestLineLength, Duration idleTimeout) {
     }
 
-    public static HttpFrontend deploy(Vertx vertx, Settings settings,
-                                      Function<io.vertx.core.Context, HttpTracker> trackers) throws Exception {
-        int[] boundPort = {settings.port()};
-        String id = vertx.deployVerticle(() -> new AbstractVerticle() {
-            private HttpServer server;
-
-            @Override
-            public void start(Promise<Void> started) {
-                HttpServerOptions options = new HttpServerOptions()
-                        .setHost(settings.host())
-                        .setPort(settings.port())
-                        .setMaxInitialLineLength(settings.maxRequestLineLength())
-                        .setMaxHeaderSize(8192)
-                        .setIdleTimeout((int) settings.idleTimeout().toSeconds())
-                        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                        .setCompressionSupported(false)
-                        .setTcpNoDelay(true)
-                        .setHttp2ClearTextEnabled(false); // trackers speak HTTP/1.x: skip h2c detection per connection
-                // No SO_REUSEPORT: Vert.x already spreads one listening socket over its event loops, and
-                // another process on the same port must be an error, not a silent split of the clients.
-                HttpTracker tracker = trackers.apply(context);
-                server = vertx.createHttpServer(options)
-                        .connectionHandler(connection -> tracker.onConnection())
-                        .invalidRequestHandler(request -> {
-                            tracker.onInvalidRequest(request);
-                            io.vertx.core.http.HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
-                        })
-                        .requestHandler(tracker);
-                server.listen().onSuccess(s -> {
-                    boundPort[0] = s.actualPort();
-                    started.complete();
-                }).onFailure(started::fail);
-            }
-        }, new DeploymentOptions().setInstances(settings.instances()))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.infof("HTTP tracker listening on [%s]:%d (%d event loop%s)", settings.host(), boundPort[0],
-                settings.instances(), settings.instances() == 1 ? "" : "s");
-        return new HttpFrontend(vertx, id);
-    }
-
-    public void close() {
+    public static HttpFrontend bind(Settings settings, Supplier<HttpTracker> trackers) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        int threads = Math.max(1, settings.threads());
+        DefaultThreadFactory factory = new DefaultThreadFactory("tracker-http", true);
+        EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+        HttpFrontend frontend = new HttpFrontend(group);
         try {
-            vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("HTTP frontend did not stop cleanly", e);
+            if (epoll && settings.port() != 0) {
+                refuseIfTaken(settings.host(), settings.port());
+            }
+            int port = settings.port();
+            if (epoll) {
+                for (EventExecutor executor : group) {
+                    EventLoop loop = (EventLoop) executor;
+                    ServerBootstrap bootstrap = bootstrap(loop, loop, settings, trackers)
+                            .channel(EpollServerSocketChannel.class)
+                            .option(EpollChannelOption.SO_REUSEPORT, true);
+                    Channel channel = bootstrap.bind(new InetSocketAddress(settings.host(), port)).sync().channel();
+                    port = ((InetSocketAddress) channel.localAddress()).getPort();
+                    frontend.channels.add(channel);
+                }
+            } else {
+                ServerBootstrap bootstrap = bootstrap(group, group, settings, trackers)
+                        .channel(NioServerSocketChannel.class);
+                frontend.channels.add(bootstrap.bind(new InetSocketAddress(settings.host(), port)).sync().channel());
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            frontend.close();
+            throw e;
         }
+        LOG.infof("HTTP tracker listening on %s (%d thread%s, %s)", frontend.channels.get(0).localAddress(),
+                threads, threads == 1 ? "" : "s", epoll ? "epoll, SO_REUSEPORT" : "NIO");
+        return frontend;
+    }
+
+    private static ServerBootstrap bootstrap(EventLoopGroup acceptors, EventLoopGroup workers, Settings settings,
+                                             Supplier<HttpTracker> trackers) {
+        return new ServerBootstrap().group(acceptors, workers)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                // (TCP_NODELAY is Netty's default for accepted sockets: setting it again costs a system call each)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024))
+                .childHandler(new PerLoopInitializer(settings, trackers));
+    }
+
+    /** The bound port (the one chosen when the settings asked for port 0). */
+    public int port() {
+        return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
+    }
+
+    /**
+     * SO_REUSEPORT would let this worker share the port with another process that also set it (a
+     * second worker started by mistake) and silently split the clients between them. A plain bind
+     * first makes that an error.
+     */
+    private static void refuseIfTaken(String host, int port) {
+        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("TCP port " + port + " on " + host + " is already in use", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Gives each new connection its handler, with the tracker, request parser and idle list of the
+     * event loop it landed on (created on the loop's first connection; only that thread touches them).
+     */
+    private static final class PerLoopInitializer extends ChannelInitializer<SocketChannel> {
+        private final Settings settings;
+        private final Supplier<HttpTracker> trackers;
+        private final ThreadLocal<LoopState> states = new ThreadLocal<>();
+
+        PerLoopInitializer(Settings settings, Supplier<HttpTracker> trackers) {
+            this.settings = settings;
+            this.trackers = trackers;
+        }
+
+        @Override
+        protected void initChannel(SocketChannel channel) {
+            LoopState state = states.get();
+            if (state == null) {
+                state = new LoopState(trackers.get(), new HttpRequestHead(settings.maxRequestLineLength()),
+                        new IdleConnections(settings.idleTimeout().toNanos()));
+                IdleConnections idle = state.idle;
+                channel.eventLoop().scheduleWithFixedDelay(() -> idle.closeIdle(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+                states.set(state);
+            }
+            channel.pipeline().addLast(new HttpConnection(state.tracker, state.head, state.idle));
+        }
+    }
+
+    private record LoopState(HttpTracker tracker, HttpRequestHead head, IdleConnections idle) {
     }
 }

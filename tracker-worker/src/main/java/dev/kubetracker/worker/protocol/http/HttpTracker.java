@@ -4,7 +4,6 @@ import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.ClientAddress;
-import dev.kubetracker.worker.net.IpLiteral;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -14,21 +13,18 @@ import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Context;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 
 /**
  * The client port's request handler: {@code .../announce}, {@code .../scrape} (behind any path
  * prefix, so tracker URLs with a path segment work) and {@code /stats}. One instance per event-loop
- * thread; its parsers and reply objects are reused request after request.
+ * thread; its parsers and reply buffer are reused request after request.
  */
-public final class HttpTracker implements Handler<HttpServerRequest> {
+public final class HttpTracker {
     private static final Logger LOG = Logger.getLogger(HttpTracker.class);
     private static final String TEXT = "text/plain";
 
@@ -36,7 +32,7 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
     private final RequestCounters counters;
     private final TrackerStats stats;
     private final TrustedProxies trustedProxies;
-    private final Context context;
+    private final Executor statsExecutor;
     private final AccessList accessList;
     private final FullScrapeSlots fullScrapeSlots;
     private final AnnounceHandler announce;
@@ -44,115 +40,108 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
     private final QueryParser statsQuery = new QueryParser();
     private final ClientAddress client = new ClientAddress();
     private final ClientAddress scratch = new ClientAddress();
+    /** The reply body, written here and copied behind the reply head (one small copy, no allocation). */
+    private final ByteBuf body = Unpooled.buffer(1024);
 
     public HttpTracker(SwarmStore store, AnnouncePolicy policy, int scrapeMaxHashes, RequestCounters counters,
                        TrackerStats stats, TrustedProxies trustedProxies, AccessList accessList,
-                       RandomPeers randomPeers, ChangeLog changes, FullScrapeSlots fullScrapeSlots, Context context) {
+                       RandomPeers randomPeers, ChangeLog changes, FullScrapeSlots fullScrapeSlots,
+                       Executor statsExecutor) {
         this.accessList = accessList;
         this.fullScrapeSlots = fullScrapeSlots;
         this.store = store;
         this.counters = counters;
         this.stats = stats;
         this.trustedProxies = trustedProxies;
-        this.context = context;
+        this.statsExecutor = statsExecutor;
         this.announce = new AnnounceHandler(store, policy, counters, accessList, randomPeers, changes);
         this.scrape = new ScrapeHandler(store, counters, scrapeMaxHashes, accessList);
     }
-
 
     /** Counts an accepted connection (opentracker's {@code tcp accept}). */
     void onConnection() {
         counters.tcpAccept();
     }
 
-    @Override
-    public void handle(HttpServerRequest request) {
+    void serve(HttpRequestHead request, HttpConnection connection) {
         try {
-            dispatch(request);
+            dispatch(request, connection);
         } catch (RuntimeException e) {
             // A bug must cost one request, never the connection's thread or a stack trace to the client.
-            LOG.errorf(e, "internal error serving %s", request.uri());
+            LOG.errorf(e, "internal error serving %s", request.targetText());
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
-            if (!request.response().headWritten()) {
-                sendFailure(request, 500, "internal error");
-            } else {
-                request.connection().close();
-            }
+            connection.failRequest();
         }
     }
 
-    private void dispatch(HttpServerRequest request) {
-        if (request.method() != HttpMethod.GET) {
+    /** Answers a request the connection could not parse, and closes it. */
+    void refuse(HttpRequestHead.Result result, HttpConnection connection) {
+        onRefused(result);
+        connection.closeAfterReply();
+        switch (result) {
+            case LINE_TOO_LONG -> sendFailure(connection, 414, "request line too long");
+            case HEAD_TOO_LARGE -> sendFailure(connection, 431, "request headers too large");
+            case UNSUPPORTED_VERSION -> sendFailure(connection, 505, "only HTTP/1.0 and HTTP/1.1 are supported");
+            default -> sendFailure(connection, HttpResult.BAD_REQUEST, "malformed HTTP request");
+        }
+    }
+
+    /** Counts a request refused before it reached the tracker (too long, malformed). */
+    void onRefused(HttpRequestHead.Result result) {
+        boolean tooLong = result == HttpRequestHead.Result.LINE_TOO_LONG
+                || result == HttpRequestHead.Result.HEAD_TOO_LARGE;
+        counters.error(RequestCounters.Protocol.HTTP, tooLong ? ErrorReason.REQUEST_TOO_LONG : ErrorReason.MALFORMED_REQUEST);
+    }
+
+    private void dispatch(HttpRequestHead request, HttpConnection connection) {
+        if (!request.isGet()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-            request.response().putHeader("Allow", "GET");
-            sendFailure(request, 405, "only GET is supported");
+            sendFailure(connection, 405, "only GET is supported", "Allow: GET");
             return;
         }
-        String uri = request.uri();
-        int pathEnd = uri.indexOf('?');
-        if (pathEnd < 0) {
-            pathEnd = uri.length();
-        }
-        if (endsWith(uri, pathEnd, "/announce")) {
-            if (resolveClient(request)) {
-                ByteBuf out = Unpooled.buffer(256);
-                send(request, announce.handle(uri, client, out), out);
+        if (request.pathEndsWith("/announce")) {
+            if (resolveClient(request, connection)) {
+                body.clear();
+                send(connection, announce.handle(request.target(), request.targetLength(), client, body));
             }
-        } else if (endsWith(uri, pathEnd, "/scrape")) {
-            if (!resolveClient(request)) {
+        } else if (request.pathEndsWith("/scrape")) {
+            if (!resolveClient(request, connection)) {
                 return;
             }
-            ByteBuf out = Unpooled.buffer(256);
-            int status = scrape.handle(uri, client.family, out);
+            body.clear();
+            int status = scrape.handle(request.target(), request.targetLength(), client.family, body);
             if (status == ScrapeHandler.NO_INFO_HASH) {
-                streamFullScrape(request, FullScrapeStream.Format.BENCODE, false);
+                streamFullScrape(request, connection, FullScrapeStream.Format.BENCODE);
             } else {
-                send(request, status, out);
+                send(connection, status);
             }
-        } else if (pathEnd == 6 && uri.startsWith("/stats")) {
-            serveStats(request, uri);
+        } else if (request.pathIs("/stats")) {
+            serveStats(request, connection);
         } else {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_FOUND);
-            sendFailure(request, HttpResult.NOT_FOUND, "not found: announce to /announce, scrape at /scrape");
+            sendFailure(connection, HttpResult.NOT_FOUND, "not found: announce to /announce, scrape at /scrape");
         }
-    }
-
-    private static boolean endsWith(String uri, int pathEnd, String suffix) {
-        return pathEnd >= suffix.length() && uri.startsWith(suffix, pathEnd - suffix.length());
     }
 
     /** Sets {@link #client} from the connection, or from X-Forwarded-For when a trusted proxy sent it. */
-    private boolean resolveClient(HttpServerRequest request) {
-        if (request.remoteAddress() == null || !IpLiteral.parse(request.remoteAddress().hostAddress(), client)) {
+    private boolean resolveClient(HttpRequestHead request, HttpConnection connection) {
+        InetSocketAddress remote = connection.remoteAddress();
+        if (remote == null || remote.getAddress() == null || !client.set(remote.getAddress())) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-            sendFailure(request, HttpResult.BAD_REQUEST, "cannot tell the client's address");
+            sendFailure(connection, HttpResult.BAD_REQUEST, "cannot tell the client's address");
             return false;
         }
-        if (!trustedProxies.isEmpty() && !trustedProxies.resolve(client, forwardedFor(request), scratch)) {
+        // Every X-Forwarded-For line, in order, as one list: a proxy may append its own line after one the
+        // client sent, and only the right-most entries are the proxies' word.
+        if (!trustedProxies.isEmpty() && !trustedProxies.resolve(client, request.forwardedFor(), scratch)) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-            sendFailure(request, HttpResult.BAD_REQUEST, "malformed X-Forwarded-For");
+            sendFailure(connection, HttpResult.BAD_REQUEST, "malformed X-Forwarded-For");
             return false;
         }
         return true;
     }
 
-    /**
-     * Every X-Forwarded-For line, in order, as one list: a proxy may append its own line after one the
-     * client sent, and only the right-most entries are the proxies' word.
-     */
-    private static String forwardedFor(HttpServerRequest request) {
-        java.util.List<String> lines = request.headers().getAll("X-Forwarded-For");
-        if (lines.isEmpty()) {
-            return null;
-        }
-        return lines.size() == 1 ? lines.get(0) : String.join(",", lines);
-    }
-
     /** Whether Accept-Encoding allows gzip (or {@code *}) with a q-value above zero. */
-    static boolean acceptsGzip(HttpServerRequest request) {
-        return acceptsGzip(request.getHeader("Accept-Encoding"));
-    }
-
     static boolean acceptsGzip(String acceptEncoding) {
         if (acceptEncoding == null) {
             return false;
@@ -185,10 +174,10 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
      * opentracker's {@code /stats?mode=...&format=...}. Replies close the connection, as opentracker
      * does: exporters read the body to the end of the stream.
      */
-    private void serveStats(HttpServerRequest request, String uri) {
+    private void serveStats(HttpRequestHead request, HttpConnection connection) {
         String mode = "peer";
         String format = "ben";
-        statsQuery.reset(uri);
+        statsQuery.reset(request.target(), request.targetLength());
         while (statsQuery.next()) {
             if (statsQuery.keyIs("mode")) {
                 mode = new String(statsQuery.value(), 0, statsQuery.valueLength(), StandardCharsets.ISO_8859_1);
@@ -196,10 +185,9 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
                 format = new String(statsQuery.value(), 0, statsQuery.valueLength(), StandardCharsets.ISO_8859_1);
             }
         }
-        HttpServerResponse response = request.response();
-        response.putHeader("Connection", "close");
+        connection.closeAfterReply();
         if (statsQuery.failed()) {
-            invalidStatsRequest(request);
+            invalidStatsRequest(connection);
             return;
         }
         if (mode.equals("tpbs")) {
@@ -212,69 +200,66 @@ public final class HttpTracker implements Handler<HttpServerRequest> {
                 default -> null;
             };
             if (f == null) {
-                invalidStatsRequest(request);
+                invalidStatsRequest(connection);
                 return;
             }
-            streamFullScrape(request, f, true);
+            streamFullScrape(request, connection, f);
             return;
         }
         if (!stats.knows(mode)) {
-            invalidStatsRequest(request);
+            invalidStatsRequest(connection);
             return;
         }
         // Some modes walk the whole store (top100): off the event loop, which must keep serving announces.
         String chosen = mode;
-        context.executeBlocking(() -> stats.render(chosen), false).onComplete(result -> {
-            if (result.succeeded()) {
-                response.putHeader("Content-Type", TEXT);
-                response.end(result.result()).onComplete(v -> request.connection().close());
-            } else {
-                LOG.error("stats failed", result.cause());
-                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
-                sendFailure(request, HttpResult.INTERNAL_ERROR, "internal error");
-            }
-        });
+        connection.beginAsync();
+        CompletableFuture.supplyAsync(() -> stats.render(chosen), statsExecutor)
+                .whenCompleteAsync((text, failure) -> {
+                    if (failure == null) {
+                        connection.respond(HttpResult.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
+                    } else {
+                        LOG.error("stats failed", failure);
+                        counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
+                        sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
+                    }
+                    connection.endAsync();
+                }, connection.eventLoop());
     }
 
-    private void streamFullScrape(HttpServerRequest request, FullScrapeStream.Format format, boolean closeAfter) {
+    private void streamFullScrape(HttpRequestHead request, HttpConnection connection, FullScrapeStream.Format format) {
         if (!fullScrapeSlots.tryAcquire()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            request.response().putHeader("Retry-After", "30");
-            sendFailure(request, 503, "busy: too many full scrapes in progress, retry later");
+            sendFailure(connection, 503, "busy: too many full scrapes in progress, retry later", "Retry-After: 30");
             return;
         }
-        boolean gzip = acceptsGzip(request);
+        boolean gzip = acceptsGzip(request.acceptEncoding());
         counters.fullScrape(gzip);
-        new FullScrapeStream(store, request.response(), context, format, gzip, counters, accessList)
-                .onFinish(() -> {
-                    fullScrapeSlots.release();
-                    if (closeAfter) {
-                        request.connection().close();
-                    }
-                })
-                .start();
+        new FullScrapeStream(store, connection, format, gzip, counters, accessList, fullScrapeSlots::release).start();
     }
 
-    /** Counts requests Vert.x refused before they reached the tracker (too long, malformed). */
-    void onInvalidRequest(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
-        boolean tooLong = cause instanceof io.netty.handler.codec.TooLongFrameException;
-        counters.error(RequestCounters.Protocol.HTTP, tooLong ? ErrorReason.REQUEST_TOO_LONG : ErrorReason.MALFORMED_REQUEST);
-    }
-
-    private void invalidStatsRequest(HttpServerRequest request) {
+    private void invalidStatsRequest(HttpConnection connection) {
         counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-        request.response().setStatusCode(HttpResult.BAD_REQUEST).setStatusMessage("Invalid Request")
-                .putHeader("Content-Type", "text/html").end("<title>Invalid Request</title>\n");
+        body.clear();
+        body.writeCharSequence("<title>Invalid Request</title>\n", StandardCharsets.US_ASCII);
+        connection.respond(HttpResult.BAD_REQUEST, "text/html", body, null);
     }
 
-    private static void send(HttpServerRequest request, int status, ByteBuf body) {
-        request.response().setStatusCode(status).putHeader("Content-Type", TEXT).end(Buffer.buffer(body));
+    private void send(HttpConnection connection, int status) {
+        connection.respond(status, TEXT, body, null);
     }
 
-    private static void sendFailure(HttpServerRequest request, int status, String message) {
-        ByteBuf out = Unpooled.buffer(64 + message.length());
-        BencodeWriter.failure(out, message);
-        send(request, status, out);
+    private void sendFailure(HttpConnection connection, int status, String message) {
+        sendFailure(connection, status, message, null);
+    }
+
+    private void sendFailure(HttpConnection connection, int status, String message, String extraHeader) {
+        body.clear();
+        BencodeWriter.failure(body, message);
+        connection.respond(status, TEXT, body, extraHeader);
+    }
+
+    /** The bencoded 500 for a request that failed before any reply was written. */
+    void writeInternalError(HttpConnection connection) {
+        sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
     }
 }

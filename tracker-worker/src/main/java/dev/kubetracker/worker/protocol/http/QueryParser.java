@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.protocol.http;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Walks the query string of a request URI parameter by parameter, percent-decoding values as raw bytes
  * (BEP 3: {@code info_hash} and {@code peer_id} are binary), into a reused buffer. Allocation-free.
@@ -16,31 +18,49 @@ public final class QueryParser {
 
     private final byte[] value = new byte[MAX_VALUE_BYTES];
     private int valueLength;
-    private String uri;
+    private byte[] target = new byte[0];
     private int position;
     private int end;
     private int keyStart;
     private int keyEnd;
     private boolean failed;
 
-    /** Starts at the query of {@code uri} (after {@code ?}, before any {@code #}). */
+    /** Starts at the query of {@code uri}; for tests and tools (the server hands over raw bytes). */
     public void reset(String uri) {
-        this.uri = uri;
-        int question = uri.indexOf('?');
-        int hash = uri.indexOf('#');
-        end = hash < 0 ? uri.length() : hash;
-        position = question < 0 ? end : question + 1;
+        byte[] bytes = uri.getBytes(StandardCharsets.ISO_8859_1);
+        reset(bytes, bytes.length);
+    }
+
+    /**
+     * Starts at the query of the request target in {@code target[0, length)} (after {@code ?}, before
+     * any {@code #}). The bytes are read in place, not copied: they must stay put while parsing.
+     */
+    public void reset(byte[] target, int length) {
+        this.target = target;
+        int question = indexOf('?', 0, length);
+        int hash = indexOf('#', 0, length);
+        end = hash < 0 ? length : hash;
+        position = question < 0 || question > end ? end : question + 1;
         failed = false;
         valueLength = 0;
+    }
+
+    private int indexOf(int b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (target[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Advances to the next parameter; false at the end or after a malformed one. */
     public boolean next() {
         while (!failed && position < end) {
-            int ampersand = uri.indexOf('&', position);
-            int paramEnd = ampersand < 0 || ampersand > end ? end : ampersand;
-            int equals = uri.indexOf('=', position);
-            if (equals < 0 || equals > paramEnd) {
+            int ampersand = indexOf('&', position, end);
+            int paramEnd = ampersand < 0 ? end : ampersand;
+            int equals = indexOf('=', position, paramEnd);
+            if (equals < 0) {
                 equals = paramEnd;
             }
             keyStart = position;
@@ -60,7 +80,15 @@ public final class QueryParser {
     }
 
     public boolean keyIs(String name) {
-        return keyEnd - keyStart == name.length() && uri.regionMatches(keyStart, name, 0, name.length());
+        if (keyEnd - keyStart != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (target[keyStart + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public byte[] value() {
@@ -134,10 +162,10 @@ public final class QueryParser {
                 failed = true;
                 return;
             }
-            char c = uri.charAt(i);
+            int c = target[i] & 0xFF;
             if (c == '%') {
-                int hi = i + 1 < to ? Character.digit(uri.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < to ? Character.digit(uri.charAt(i + 2), 16) : -1;
+                int hi = i + 1 < to ? Character.digit(target[i + 1], 16) : -1;
+                int lo = i + 2 < to ? Character.digit(target[i + 2], 16) : -1;
                 if (hi < 0 || lo < 0) {
                     failed = true;
                     return;

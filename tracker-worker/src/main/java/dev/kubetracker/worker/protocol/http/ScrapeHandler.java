@@ -43,11 +43,11 @@ final class ScrapeHandler {
      * Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. Refused hashes are left
      * out of the reply; when every named hash is refused, the reply is a failure.
      */
-    int handle(String uri, int family, ByteBuf out) {
+    int handle(byte[] target, int targetLength, int family, ByteBuf out) {
         int n = 0;
         int refused = 0;
         boolean named = false;
-        query.reset(uri);
+        query.reset(target, targetLength);
         while (query.next()) {
             if (!query.keyIs("info_hash")) {
                 continue;

@@ -1,0 +1,353 @@
+package dev.kubetracker.worker.protocol.http;
+
+import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.jboss.logging.Logger;
+
+/**
+ * One client connection on the HTTP port, the only handler in its pipeline: it finds each request head
+ * in the received bytes, hands it to the event loop's {@link HttpTracker}, and writes the reply head
+ * and body in one buffer. Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked
+ * not to); requests behind an asynchronous reply (stats, a streamed full scrape) wait their turn.
+ * A request with a body is answered and the connection closed: trackers never read bodies.
+ */
+final class HttpConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(HttpConnection.class);
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
+    private static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
+    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
+    private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
+    private static final byte[] GZIP = ascii("Content-Encoding: gzip\r\n");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+    private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
+    private static final byte[] BAD_REQUEST = ascii("HTTP/1.1 400 Bad Request\r\n");
+    private static final byte[] NOT_FOUND = ascii("HTTP/1.1 404 Not Found\r\n");
+    private static final byte[] METHOD_NOT_ALLOWED = ascii("HTTP/1.1 405 Method Not Allowed\r\n");
+    private static final byte[] URI_TOO_LONG = ascii("HTTP/1.1 414 URI Too Long\r\n");
+    private static final byte[] HEADERS_TOO_LARGE = ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
+    private static final byte[] INTERNAL_ERROR = ascii("HTTP/1.1 500 Internal Server Error\r\n");
+    private static final byte[] UNAVAILABLE = ascii("HTTP/1.1 503 Service Unavailable\r\n");
+    private static final byte[] VERSION_NOT_SUPPORTED = ascii("HTTP/1.1 505 HTTP Version Not Supported\r\n");
+
+    private final HttpTracker tracker;
+    private final HttpRequestHead head;
+    private final IdleConnections idle;
+    private ChannelHandlerContext ctx;
+    /** Received bytes not yet served: a partial request, or requests waiting behind an asynchronous reply. */
+    private ByteBuf pending;
+    /** Inside channelRead: replies are flushed once, at channelReadComplete. */
+    private boolean reading;
+    /** An asynchronous reply is in progress; later requests wait. */
+    private boolean busy;
+    private boolean closing;
+    private boolean keepAlive;
+    private boolean http10;
+    private boolean chunked;
+    private FullScrapeStream stream;
+
+    // Links and clock of IdleConnections (owned by this connection's event loop).
+    HttpConnection older;
+    HttpConnection newer;
+    boolean linked;
+    long lastActiveNanos;
+
+    HttpConnection(HttpTracker tracker, HttpRequestHead head, IdleConnections idle) {
+        this.tracker = tracker;
+        this.head = head;
+        this.idle = idle;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        idle.touch(this, System.nanoTime());
+        tracker.onConnection();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        if (closing) {
+            data.release();
+            return;
+        }
+        reading = true;
+        pending = pending == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), pending, data);
+        if (!busy) {
+            serveBuffered();
+        } else if (pending.readableBytes() > maxBuffered()) {
+            tracker.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
+            ctx.close(); // a client that floods requests behind a long reply without reading it
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        ctx.flush();
+        if (!ctx.channel().isWritable() && !closing) {
+            ctx.channel().config().setAutoRead(false); // replies back up: stop reading until they drain
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            if (stream != null) {
+                stream.pump();
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        idle.remove(this);
+        releasePending();
+        if (stream != null) {
+            FullScrapeStream s = stream;
+            stream = null;
+            s.abort();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debugf("HTTP connection from %s: %s", ctx.channel().remoteAddress(), cause.getMessage());
+        } else {
+            LOG.warnf(cause, "HTTP connection from %s failed", ctx.channel().remoteAddress());
+        }
+        ctx.close();
+    }
+
+    private int maxBuffered() {
+        return head.target().length + HttpRequestHead.MAX_HEADER_BYTES + 4096;
+    }
+
+    /** Serves every complete request buffered, in order, until one needs an asynchronous reply. */
+    private void serveBuffered() {
+        while (pending != null && !busy && !closing) {
+            HttpRequestHead.Result result = head.parse(pending);
+            if (result == HttpRequestHead.Result.INCOMPLETE) {
+                return;
+            }
+            if (result != HttpRequestHead.Result.COMPLETE) {
+                keepAlive = false;
+                http10 = false;
+                tracker.refuse(result, this);
+                return;
+            }
+            pending.skipBytes(head.length());
+            idle.touch(this, System.nanoTime());
+            http10 = head.isHttp10();
+            keepAlive = head.keepAlive() && !head.hasBody();
+            tracker.serve(head, this);
+            if (pending != null && !pending.isReadable()) {
+                releasePending();
+            }
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    /** The reply to the current request ends the connection, whatever the client asked. */
+    void closeAfterReply() {
+        keepAlive = false;
+    }
+
+    /**
+     * Writes a complete reply: status line, headers, {@code body} (read, not released). With
+     * {@code extraHeader} (a whole line without CRLF, e.g. {@code Allow: GET}) or null.
+     */
+    void respond(int status, String contentType, ByteBuf body, String extraHeader) {
+        if (closing) {
+            return;
+        }
+        ByteBuf out = ctx.alloc().ioBuffer(192 + body.readableBytes());
+        writeStatusAndType(out, status, contentType);
+        out.writeBytes(CONTENT_LENGTH);
+        BencodeWriter.decimal(out, body.readableBytes());
+        out.writeBytes(CRLF);
+        writeConnectionHeader(out);
+        if (extraHeader != null) {
+            out.writeCharSequence(extraHeader, StandardCharsets.ISO_8859_1);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
+        out.writeBytes(body, body.readerIndex(), body.readableBytes());
+        if (keepAlive) {
+            send(out);
+        } else {
+            sendAndClose(out);
+        }
+    }
+
+    private void writeStatusAndType(ByteBuf out, int status, String contentType) {
+        out.writeBytes(statusLine(status));
+        out.writeBytes(CONTENT_TYPE);
+        out.writeCharSequence(contentType, StandardCharsets.ISO_8859_1);
+        out.writeBytes(CRLF);
+    }
+
+    private void writeConnectionHeader(ByteBuf out) {
+        if (!keepAlive) {
+            out.writeBytes(CONNECTION_CLOSE);
+        } else if (http10) {
+            out.writeBytes(CONNECTION_KEEP_ALIVE);
+        }
+    }
+
+    private void send(ByteBuf out) {
+        if (reading) {
+            ctx.write(out, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(out, ctx.voidPromise());
+        }
+    }
+
+    /** Writes the last bytes of the connection and closes it once they are out. */
+    private void sendAndClose(ByteBuf last) {
+        closing = true;
+        releasePending();
+        idle.remove(this);
+        ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The reply will come later, from another task on this event loop ({@link #endAsync}). */
+    void beginAsync() {
+        busy = true;
+    }
+
+    /** The asynchronous reply is written: serve what the client sent meanwhile. */
+    void endAsync() {
+        busy = false;
+        if (!closing) {
+            idle.touch(this, System.nanoTime());
+            serveBuffered();
+        }
+    }
+
+    /**
+     * Starts a streamed reply of unknown length: chunked for HTTP/1.1, delimited by closing the
+     * connection for HTTP/1.0 (which has no chunks).
+     */
+    void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
+        beginAsync();
+        this.stream = stream;
+        chunked = !http10;
+        if (!chunked) {
+            keepAlive = false;
+        }
+        ByteBuf out = ctx.alloc().ioBuffer(192);
+        writeStatusAndType(out, 200, contentType);
+        if (gzip) {
+            out.writeBytes(GZIP);
+        }
+        if (chunked) {
+            out.writeBytes(CHUNKED);
+        }
+        writeConnectionHeader(out);
+        out.writeBytes(CRLF);
+        ctx.write(out, ctx.voidPromise());
+    }
+
+    boolean streamWritable() {
+        return !closing && ctx.channel().isWritable();
+    }
+
+    /** Sends {@code data} (taking ownership) as the next part of the streamed reply. */
+    void writeChunk(ByteBuf data) {
+        if (closing) {
+            data.release();
+            return;
+        }
+        idle.touch(this, System.nanoTime()); // a client that reads the stream is not idle
+        if (chunked) {
+            ByteBuf size = ctx.alloc().ioBuffer(12);
+            size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
+            size.writeBytes(CRLF);
+            ctx.write(size, ctx.voidPromise());
+            ctx.write(data, ctx.voidPromise());
+            ctx.writeAndFlush(ctx.alloc().ioBuffer(2).writeBytes(CRLF), ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(data, ctx.voidPromise());
+        }
+    }
+
+    /** Ends the streamed reply; the connection goes on to the next request unless it must close. */
+    void endStream() {
+        stream = null;
+        if (closing) {
+            return;
+        }
+        ByteBuf last = chunked ? ctx.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        if (!keepAlive) {
+            sendAndClose(last);
+            return;
+        }
+        ctx.writeAndFlush(last, ctx.voidPromise());
+        endAsync();
+    }
+
+    /** A request failed inside the tracker: a 500 if no reply has begun, else the connection ends. */
+    void failRequest() {
+        if (busy || closing) {
+            closing = true;
+            ctx.close();
+            return;
+        }
+        keepAlive = false;
+        tracker.writeInternalError(this);
+    }
+
+    /** Called by {@link IdleConnections}: nothing was asked for too long. */
+    void closeIdle() {
+        closing = true;
+        ctx.close();
+    }
+
+    private static byte[] statusLine(int status) {
+        return switch (status) {
+            case 200 -> OK;
+            case 400 -> BAD_REQUEST;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 414 -> URI_TOO_LONG;
+            case 431 -> HEADERS_TOO_LARGE;
+            case 503 -> UNAVAILABLE;
+            case 505 -> VERSION_NOT_SUPPORTED;
+            default -> INTERNAL_ERROR;
+        };
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
