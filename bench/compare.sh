@@ -135,7 +135,11 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
   echo "java: $(java -version 2>&1 | head -2 | tail -1)"
   echo "opentracker: $(dpkg-query -W -f '${Version}' opentracker 2>/dev/null || echo unknown)"
   echo "kubetracker JVM flags: $KT_JVM_OPTS"
-  echo "conntrack: ${CONNTRACK_TIME_WAIT_WAS:+time_wait timeout $CONNTRACK_TIME_WAIT_WAS s, set to 1 s for the run}${CONNTRACK_TIME_WAIT_WAS:-not loaded}"
+  if [[ -n $CONNTRACK_TIME_WAIT_WAS ]]; then
+    echo "conntrack: loaded; its time_wait timeout ($CONNTRACK_TIME_WAIT_WAS s) set to 1 s for the run"
+  else
+    echo "conntrack: not loaded"
+  fi
   if [[ ${SKIP_BUILD:-0} == 1 ]]; then
     echo "kubetracker: prebuilt $KT_APP ($(unzip -p "$KT_APP/app/"*.jar META-INF/MANIFEST.MF 2>/dev/null \
       | sed -n 's/^Implementation-Version: *//p' | tr -d '\r' || true))"

@@ -104,10 +104,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
             if (stream != null) {
                 stream.pump();
-            } else {
-                ctx.channel().config().setAutoRead(true);
             }
         }
     }

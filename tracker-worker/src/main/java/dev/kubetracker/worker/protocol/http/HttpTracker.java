@@ -96,6 +96,7 @@ public final class HttpTracker {
     private void dispatch(HttpRequestHead request, HttpConnection connection) {
         if (!request.isGet()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
+            connection.closeAfterReply(); // a HEAD client would take this body for the next reply's head
             sendFailure(connection, 405, "only GET is supported", "Allow: GET");
             return;
         }

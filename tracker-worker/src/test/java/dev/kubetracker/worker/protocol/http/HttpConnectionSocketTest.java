@@ -134,6 +134,7 @@ class HttpConnectionSocketTest {
         assertRefused("GET /announce HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n", 431,
                 "request headers too large");
         assertRefused("GET /announce?" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n", 414, "request line too long");
+        assertRefused("HEAD /announce HTTP/1.1\r\n\r\n", 405, "only GET is supported");
     }
 
     private static void assertRefused(String request, int status, String reason) throws IOException {
