@@ -32,9 +32,11 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -106,7 +108,7 @@ public class TrackerWorker {
         }
         if (config.http().port() != 0) {
             // /stats renders (some walk the whole store) off the event loops, one at a time.
-            statsExecutor = Executors.newSingleThreadExecutor(r -> {
+            statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
                 Thread t = new Thread(r, "tracker-stats");
                 t.setDaemon(true);
                 return t;

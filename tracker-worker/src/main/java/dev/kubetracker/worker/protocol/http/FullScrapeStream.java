@@ -21,6 +21,7 @@ import java.util.zip.GZIPOutputStream;
  * and yields the event loop between batches, so a huge dump does not stall other clients.
  */
 final class FullScrapeStream {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FullScrapeStream.class);
     enum Format {
         /** {@code d5:filesd<hash>d8:complete..ee...ee}, the BEP 48 full scrape. */
         BENCODE,
@@ -110,6 +111,12 @@ final class FullScrapeStream {
         pumping = true;
         try {
             pumpShards();
+        } catch (RuntimeException e) {
+            // A bug must cost this stream, never the slot or the connection's event loop.
+            LOG.error("full scrape failed", e);
+            closed = true;
+            finish();
+            connection.failRequest();
         } finally {
             pumping = false;
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,6 +51,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private boolean reading;
     /** An asynchronous reply is in progress; later requests wait. */
     private boolean busy;
+    /** How many of the bytes of {@link #pending} (from its reader index) hold no end of a request head. */
+    private int scanned;
+    /** The client has sent its FIN: answer what is buffered, then close. */
+    private boolean inputShut;
     private boolean closing;
     private boolean keepAlive;
     private boolean http10;
@@ -86,7 +91,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         pending = pending == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), pending, data);
         if (!busy) {
             serveBuffered();
-        } else if (pending.readableBytes() > maxBuffered()) {
+        } else if (pending != null && pending.readableBytes() > maxBuffered()) {
             tracker.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
             ctx.close(); // a client that floods requests behind a long reply without reading it
         }
@@ -107,7 +112,34 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
             if (stream != null) {
                 stream.pump();
+            } else if (!busy) {
+                serveBuffered();
+                closeIfInputShut();
+                ctx.flush();
             }
+        }
+    }
+
+    /**
+     * The client shut its sending side (a script's {@code shutdown(SHUT_WR)} after its request): its
+     * requests are still answered, asynchronous ones included, then the connection closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            inputShut = true;
+            closeIfInputShut();
+        }
+    }
+
+    /** Closes a half-closed connection once nothing it asked for is left (a partial head never completes). */
+    private void closeIfInputShut() {
+        if (inputShut && !busy && !closing && ctx.channel().isWritable()) {
+            keepAlive = false;
+            closing = true;
+            releasePending();
+            idle.remove(this);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -137,12 +169,24 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         return head.target().length + HttpRequestHead.MAX_HEADER_BYTES + 4096;
     }
 
-    /** Serves every complete request buffered, in order, until one needs an asynchronous reply. */
+    /**
+     * Serves the complete requests buffered, in order, until one needs an asynchronous reply or the
+     * replies back up (a client that pipelines without reading gets no more answers than the socket
+     * takes); what is left waits in {@link #pending}, compacted so it never grows past one request.
+     */
     private void serveBuffered() {
         while (pending != null && !busy && !closing) {
+            if (!ctx.channel().isWritable()) {
+                ctx.channel().config().setAutoRead(false); // resumed by channelWritabilityChanged
+                break;
+            }
+            if (!mayHoldCompleteHead()) {
+                break;
+            }
             HttpRequestHead.Result result = head.parse(pending);
             if (result == HttpRequestHead.Result.INCOMPLETE) {
-                return;
+                scanned = pending.readableBytes(); // that blank line was a stray one before the request line
+                break;
             }
             if (result != HttpRequestHead.Result.COMPLETE) {
                 keepAlive = false;
@@ -151,6 +195,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             pending.skipBytes(head.length());
+            scanned = 0;
             idle.touch(this, System.nanoTime());
             http10 = head.isHttp10();
             keepAlive = head.keepAlive() && !head.hasBody();
@@ -159,6 +204,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 releasePending();
             }
         }
+        if (pending != null) {
+            pending.discardSomeReadBytes(); // never keep the bytes of requests already served
+        }
+    }
+
+    /**
+     * Whether the buffered bytes may hold a whole request head: its blank line has arrived, or there
+     * are more bytes than any head may have (the parser then says which limit they broke). Only bytes
+     * not scanned before are looked at, so a head arriving a byte at a time costs linear time.
+     */
+    private boolean mayHoldCompleteHead() {
+        int end = pending.writerIndex();
+        if (pending.readableBytes() > head.target().length + HttpRequestHead.MAX_HEADER_BYTES + 4) {
+            return true;
+        }
+        for (int i = pending.readerIndex() + Math.max(0, scanned - 2); i < end; i++) {
+            if (pending.getByte(i) == '\n' && i > pending.readerIndex()) {
+                byte before = pending.getByte(i - 1);
+                if (before == '\n' || before == '\r' && i - 2 >= pending.readerIndex() && pending.getByte(i - 2) == '\n') {
+                    return true;
+                }
+            }
+        }
+        scanned = pending.readableBytes();
+        return false;
     }
 
     private void releasePending() {
@@ -166,6 +236,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             pending.release();
             pending = null;
         }
+        scanned = 0;
     }
 
     InetSocketAddress remoteAddress() {
@@ -250,7 +321,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (!closing) {
             idle.touch(this, System.nanoTime());
             serveBuffered();
+            closeIfInputShut();
+            ctx.flush();
         }
+    }
+
+    /** Whether the connection is still open (readable from any thread). */
+    boolean isOpen() {
+        return ctx.channel().isActive();
     }
 
     /**
@@ -312,7 +390,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(last, ctx.voidPromise());
-        endAsync();
+        // The next pipelined request is served from a new task: a client that pipelines full scrapes
+        // must not make them nest on the stack or keep the event loop to itself.
+        ctx.channel().eventLoop().execute(this::endAsync);
     }
 
     /** A request failed inside the tracker: a 500 if no reply has begun, else the connection ends. */

@@ -92,6 +92,8 @@ public final class HttpFrontend implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 // (TCP_NODELAY is Netty's default for accepted sockets: setting it again costs a system call each)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024))
+                // a client that shuts its sending side after the request still gets the reply
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new PerLoopInitializer(settings, trackers));
     }
 

@@ -32,6 +32,8 @@ final class HttpRequestHead {
     private final int maxLineLength;
     private final byte[] target;
     private int targetLength;
+    /** Where the path starts in the target: 0, or past {@code scheme://authority} of an absolute-form target. */
+    private int pathStart;
     private int headLength;
     private boolean get;
     private boolean http10;
@@ -101,6 +103,7 @@ final class HttpRequestHead {
 
     private void reset() {
         targetLength = 0;
+        pathStart = 0;
         headLength = 0;
         get = false;
         http10 = false;
@@ -139,6 +142,7 @@ final class HttpRequestHead {
         }
         targetLength = targetEnd - targetStart;
         in.getBytes(targetStart, target, 0, targetLength);
+        pathStart = absoluteFormPathStart();
         return parseVersion(in, targetEnd + 1, to);
     }
 
@@ -302,9 +306,42 @@ final class HttpRequestHead {
         return targetLength;
     }
 
+    /**
+     * A proxy may send the absolute form ({@code GET http://tracker:6969/announce?...}): its path starts
+     * after the authority (RFC 9112 3.2.2).
+     */
+    private int absoluteFormPathStart() {
+        int schemeEnd = startsWithIgnoreCase("http://") ? 7 : startsWithIgnoreCase("https://") ? 8 : -1;
+        if (schemeEnd < 0) {
+            return 0;
+        }
+        for (int i = schemeEnd; i < targetLength; i++) {
+            if (target[i] == '/' || target[i] == '?' || target[i] == '#') {
+                return i;
+            }
+        }
+        return targetLength;
+    }
+
+    private boolean startsWithIgnoreCase(String prefix) {
+        if (targetLength < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            int b = target[i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** End of the path within the target: the first {@code ?} or {@code #}, or the target's end. */
     int pathEnd() {
-        for (int i = 0; i < targetLength; i++) {
+        for (int i = pathStart; i < targetLength; i++) {
             if (target[i] == '?' || target[i] == '#') {
                 return i;
             }
@@ -316,7 +353,7 @@ final class HttpRequestHead {
     boolean pathEndsWith(String suffix) {
         int pathEnd = pathEnd();
         int from = pathEnd - suffix.length();
-        if (from < 0) {
+        if (from < pathStart) {
             return false;
         }
         for (int i = 0; i < suffix.length(); i++) {
@@ -329,7 +366,7 @@ final class HttpRequestHead {
 
     /** Whether the path is exactly {@code path}. */
     boolean pathIs(String path) {
-        return pathEnd() == path.length() && pathEndsWith(path);
+        return pathEnd() - pathStart == path.length() && pathEndsWith(path);
     }
 
     /** Every X-Forwarded-For line, joined by commas in the order received; null without any. */

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -212,19 +213,31 @@ public final class HttpTracker {
             return;
         }
         // Some modes walk the whole store (top100): off the event loop, which must keep serving announces.
+        // The renderer is one thread with a short queue: past it, clients are told to come back.
         String chosen = mode;
+        CompletableFuture<String> rendering;
+        try {
+            rendering = CompletableFuture.supplyAsync(() -> connection.isOpen() ? stats.render(chosen) : null,
+                    statsExecutor);
+        } catch (RejectedExecutionException e) {
+            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
+            sendFailure(connection, 503, "busy: too many stats requests in progress, retry later", "Retry-After: 5");
+            return;
+        }
         connection.beginAsync();
-        CompletableFuture.supplyAsync(() -> stats.render(chosen), statsExecutor)
-                .whenCompleteAsync((text, failure) -> {
-                    if (failure == null) {
-                        connection.respond(HttpResult.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
-                    } else {
-                        LOG.error("stats failed", failure);
-                        counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
-                        sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
-                    }
-                    connection.endAsync();
-                }, connection.eventLoop());
+        rendering.whenCompleteAsync((text, failure) -> {
+            try {
+                if (failure != null) {
+                    LOG.error("stats failed", failure);
+                    counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
+                    sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
+                } else if (text != null) {
+                    connection.respond(HttpResult.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
+                }
+            } finally {
+                connection.endAsync();
+            }
+        }, connection.eventLoop());
     }
 
     private void streamFullScrape(HttpRequestHead request, HttpConnection connection, FullScrapeStream.Format format) {

@@ -26,8 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +54,7 @@ class HttpConnectionSocketTest {
     static void start() throws Exception {
         SwarmStore store = new SwarmStore(16, 45, () -> 1000);
         RequestCounters counters = new RequestCounters();
-        statsExecutor = Executors.newSingleThreadExecutor();
+        statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));
         frontend = HttpFrontend.bind(new HttpFrontend.Settings("127.0.0.1", 0, 1, 4096, Duration.ofSeconds(1)),
                 () -> new HttpTracker(store, new AnnouncePolicy(1800, 900, 50, 200), 64, counters,
                         new TrackerStats(store, counters, "test", 1), new TrustedProxies(List.of()), AccessList.off(),
@@ -213,6 +216,98 @@ class HttpConnectionSocketTest {
             for (int i = 0; i < 4; i++) {
                 SLOTS.release();
             }
+        }
+    }
+
+    @Test
+    void aClientThatPipelinesWithoutReadingGetsEveryReplyInOrderAsItReads() throws Exception {
+        int requests = 20_000; // ~3 MB of replies: more than the socket buffers hold, so the tracker must wait
+        try (Socket socket = connect()) {
+            Thread writer = new Thread(() -> {
+                try {
+                    StringBuilder burst = new StringBuilder();
+                    for (int i = 0; i < requests; i++) {
+                        burst.append(i % 2 == 0 ? "GET /nowhere HTTP/1.1\r\n\r\n" : "GET /stats/x HTTP/1.1\n\n");
+                    }
+                    send(socket, burst.toString());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            Thread.sleep(300); // let the replies back up before reading any
+            // Buffered: the tracker has written its last reply long before a byte-by-byte reader would
+            // finish, and would close the connection as idle (one second here) before the last request.
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            for (int i = 0; i < requests; i++) {
+                assertEquals(404, Reply.read(in).status, "reply " + i);
+            }
+            writer.join(10_000);
+            send(socket, announce(7007));
+            assertTrue(Bencode.dict(Reply.read(in).body).containsKey("peers"), "and the connection still serves");
+        }
+    }
+
+    @Test
+    void pipelinedFullScrapesAreAnsweredOneAfterAnother() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "GET /scrape HTTP/1.1\r\n\r\n".repeat(200) + announce(7008));
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 200; i++) {
+                Reply scrape = Reply.read(in);
+                assertEquals("chunked", scrape.header("transfer-encoding"), "scrape " + i);
+                assertTrue(Bencode.dict(scrape.body).containsKey("files"));
+            }
+            assertTrue(Bencode.dict(Reply.read(in).body).containsKey("peers"));
+        }
+    }
+
+    @Test
+    void aClientThatShutsItsSendingSideStillGetsItsReplies() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, announce(7009) + "GET /stats?mode=peer HTTP/1.1\r\n\r\n");
+            socket.shutdownOutput();
+            InputStream in = socket.getInputStream();
+            assertTrue(Bencode.dict(Reply.read(in).body).containsKey("peers"));
+            Reply stats = Reply.read(in);
+            assertEquals(200, stats.status);
+            assertTrue(new String(stats.body, StandardCharsets.US_ASCII).contains("serving"), "the asynchronous reply too");
+            assertEquals(-1, in.read());
+        }
+    }
+
+    @Test
+    void absoluteFormTargetsFromProxiesWork() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "GET http://tracker:6969/announce?info_hash=" + hash(7010) + "&port=7010 HTTP/1.1\r\n\r\n"
+                    + "GET HTTP://tracker/stats?mode=peer HTTP/1.1\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            assertTrue(Bencode.dict(Reply.read(in).body).containsKey("peers"));
+            assertEquals(200, Reply.read(in).status);
+        }
+    }
+
+    @Test
+    void statsRequestsPastTheRenderersQueueAreToldToComeBackLater() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        statsExecutor.execute(() -> {
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        statsExecutor.execute(() -> { }); // fills the one-place queue
+        try (Socket socket = connect()) {
+            send(socket, "GET /stats?mode=peer HTTP/1.1\r\n\r\n");
+            Reply reply = Reply.read(socket.getInputStream());
+            assertEquals(503, reply.status);
+            assertEquals("5", reply.header("retry-after"));
+        } finally {
+            release.countDown();
         }
     }
 
