@@ -6,7 +6,8 @@
 #   2. memory: each tracker fresh, filled with MEM_PEERS peers over MEM_TORRENTS torrents (IPv4), RSS delta per
 #      peer, and for kubetracker the live heap after a full GC;
 #   3. full scrape of that filled state: time, size, plain and gzip, checked to be complete bencode.
-# Everything goes to OUT (bench/target/compare-<time>/); nothing is left running.
+# Everything goes to OUT (bench/target/compare-<time>/); nothing is left running. Where netfilter's
+# conntrack is loaded, its time_wait timeout is set to 1 s for the run and put back on exit (see below).
 #
 # Knobs (environment): ROUNDS=3 DURATION=8s WARMUP=2s TRACKER_CPU=1 LOAD_CPU=0 THROUGHPUT=1 MEMORY=1 SKIP_BUILD=0
 #   KT_APP=tracker-worker/target/quarkus-app  KT_JVM_OPTS (default below: a lean serial-GC heap that
