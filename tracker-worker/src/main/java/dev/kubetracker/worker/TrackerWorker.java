@@ -22,6 +22,7 @@ import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,11 +86,7 @@ public class TrackerWorker {
         accessList = startAccessList();
         RandomPeers randomPeers = randomPeers();
 
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tracker-sweep");
-            t.setDaemon(true);
-            return t;
-        });
+        sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tracker-sweep", true));
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
 
         cluster = startCluster();
@@ -108,11 +105,8 @@ public class TrackerWorker {
         }
         if (config.http().port() != 0) {
             // /stats renders (some walk the whole store) off the event loops, one at a time.
-            statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16), r -> {
-                Thread t = new Thread(r, "tracker-stats");
-                t.setDaemon(true);
-                return t;
-            });
+            statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(16),
+                    new DefaultThreadFactory("tracker-stats", true));
             ExecutorService statsRenderer = statsExecutor;
             http = HttpFrontend.bind(
                     new HttpFrontend.Settings(config.host(), config.http().port(), cores,

@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.cluster;
 
 import dev.kubetracker.worker.swarm.SwarmStore;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -56,12 +57,12 @@ public final class Cluster implements AutoCloseable {
         snapshotSocket.bind(bind);
         this.sender = new SyncSender(outbox, membership, key, senderId, stats);
         membership.refresh();
-        this.refresher = Executors.newSingleThreadScheduledExecutor(daemon("cluster-membership"));
+        this.refresher = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-membership", true));
         long every = Math.max(1, settings.dnsRefresh().toMillis());
         refresher.scheduleWithFixedDelay(membership::refresh, every, every, TimeUnit.MILLISECONDS);
-        daemon("cluster-sync-send").newThread(sender).start();
-        daemon("cluster-sync-receive").newThread(new SyncReceiver(syncChannel, store, key, senderId, stats)).start();
-        daemon("cluster-snapshot").newThread(new SnapshotServer(snapshotSocket, store, key, ready, stats)).start();
+        new DefaultThreadFactory("cluster-sync-send", true).newThread(sender).start();
+        new DefaultThreadFactory("cluster-sync-receive", true).newThread(new SyncReceiver(syncChannel, store, key, senderId, stats)).start();
+        new DefaultThreadFactory("cluster-snapshot", true).newThread(new SnapshotServer(snapshotSocket, store, key, ready, stats)).start();
         LOG.infof("cluster sync on %s (UDP changes, TCP snapshots), siblings %s", bind, membership.siblings());
     }
 
@@ -134,13 +135,5 @@ public final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("closing the sync port", e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

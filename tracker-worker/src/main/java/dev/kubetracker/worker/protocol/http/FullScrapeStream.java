@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
+import org.jboss.logging.Logger;
 
 /**
  * Streams every torrent's counts to one client, shard by shard in hash order, as a chunked response:
@@ -21,7 +22,7 @@ import java.util.zip.GZIPOutputStream;
  * and yields the event loop between batches, so a huge dump does not stall other clients.
  */
 final class FullScrapeStream {
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(FullScrapeStream.class);
+    private static final Logger LOG = Logger.getLogger(FullScrapeStream.class);
     enum Format {
         /** {@code d5:filesd<hash>d8:complete..ee...ee}, the BEP 48 full scrape. */
         BENCODE,

@@ -113,9 +113,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (stream != null) {
                 stream.pump();
             } else if (!busy) {
-                serveBuffered();
-                closeIfInputShut();
-                ctx.flush();
+                resumeServing();
             }
         }
     }
@@ -136,10 +134,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private void closeIfInputShut() {
         if (inputShut && !busy && !closing && ctx.channel().isWritable()) {
             keepAlive = false;
-            closing = true;
-            releasePending();
-            idle.remove(this);
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            sendAndClose(Unpooled.EMPTY_BUFFER);
         }
     }
 
@@ -219,10 +214,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (pending.readableBytes() > head.target().length + HttpRequestHead.MAX_HEADER_BYTES + 4) {
             return true;
         }
-        for (int i = pending.readerIndex() + Math.max(0, scanned - 2); i < end; i++) {
-            if (pending.getByte(i) == '\n' && i > pending.readerIndex()) {
+        int start = pending.readerIndex();
+        for (int i = start + Math.max(1, scanned - 2); i < end; i++) {
+            if (pending.getByte(i) == '\n') {
                 byte before = pending.getByte(i - 1);
-                if (before == '\n' || before == '\r' && i - 2 >= pending.readerIndex() && pending.getByte(i - 2) == '\n') {
+                if (before == '\n' || before == '\r' && i - 2 >= start && pending.getByte(i - 2) == '\n') {
                     return true;
                 }
             }
@@ -320,10 +316,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         busy = false;
         if (!closing) {
             idle.touch(this, System.nanoTime());
-            serveBuffered();
-            closeIfInputShut();
-            ctx.flush();
+            resumeServing();
         }
+    }
+
+    /** Serves what waited (behind an asynchronous reply, or for the socket to drain), outside a read. */
+    private void resumeServing() {
+        serveBuffered();
+        closeIfInputShut();
+        ctx.flush();
     }
 
     /** Whether the connection is still open (readable from any thread). */

@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.net.PortGuard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -56,7 +57,7 @@ public final class HttpFrontend implements AutoCloseable {
         HttpFrontend frontend = new HttpFrontend(group);
         try {
             if (epoll && settings.port() != 0) {
-                refuseIfTaken(settings.host(), settings.port());
+                PortGuard.refuseIfTcpTaken(settings.host(), settings.port());
             }
             int port = settings.port();
             if (epoll) {
@@ -100,19 +101,6 @@ public final class HttpFrontend implements AutoCloseable {
     /** The bound port (the one chosen when the settings asked for port 0). */
     public int port() {
         return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
-    }
-
-    /**
-     * SO_REUSEPORT would let this worker share the port with another process that also set it (a
-     * second worker started by mistake) and silently split the clients between them. A plain bind
-     * first makes that an error.
-     */
-    private static void refuseIfTaken(String host, int port) {
-        try (java.nio.channels.ServerSocketChannel probe = java.nio.channels.ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("TCP port " + port + " on " + host + " is already in use", e);
-        }
     }
 
     @Override

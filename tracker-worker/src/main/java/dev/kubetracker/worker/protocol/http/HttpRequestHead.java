@@ -34,6 +34,8 @@ final class HttpRequestHead {
     private int targetLength;
     /** Where the path starts in the target: 0, or past {@code scheme://authority} of an absolute-form target. */
     private int pathStart;
+    /** Where the path ends: the first {@code ?} or {@code #} after it, or the target's end. */
+    private int pathEnd;
     private int headLength;
     private boolean get;
     private boolean http10;
@@ -104,6 +106,7 @@ final class HttpRequestHead {
     private void reset() {
         targetLength = 0;
         pathStart = 0;
+        pathEnd = 0;
         headLength = 0;
         get = false;
         http10 = false;
@@ -143,6 +146,7 @@ final class HttpRequestHead {
         targetLength = targetEnd - targetStart;
         in.getBytes(targetStart, target, 0, targetLength);
         pathStart = absoluteFormPathStart();
+        pathEnd = findPathEnd();
         return parseVersion(in, targetEnd + 1, to);
     }
 
@@ -339,8 +343,7 @@ final class HttpRequestHead {
         return true;
     }
 
-    /** End of the path within the target: the first {@code ?} or {@code #}, or the target's end. */
-    int pathEnd() {
+    private int findPathEnd() {
         for (int i = pathStart; i < targetLength; i++) {
             if (target[i] == '?' || target[i] == '#') {
                 return i;
@@ -351,7 +354,6 @@ final class HttpRequestHead {
 
     /** Whether the path ends with {@code suffix} (so {@code /prefix/announce} works). */
     boolean pathEndsWith(String suffix) {
-        int pathEnd = pathEnd();
         int from = pathEnd - suffix.length();
         if (from < pathStart) {
             return false;
@@ -366,7 +368,7 @@ final class HttpRequestHead {
 
     /** Whether the path is exactly {@code path}. */
     boolean pathIs(String path) {
-        return pathEnd() - pathStart == path.length() && pathEndsWith(path);
+        return pathEnd - pathStart == path.length() && pathEndsWith(path);
     }
 
     /** Every X-Forwarded-For line, joined by commas in the order received; null without any. */

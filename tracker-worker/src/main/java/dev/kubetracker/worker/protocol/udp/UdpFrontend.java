@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.protocol.udp;
 
 import dev.kubetracker.worker.net.ClientAddress;
+import dev.kubetracker.worker.net.PortGuard;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -50,7 +51,7 @@ public final class UdpFrontend implements AutoCloseable {
         UdpFrontend frontend = new UdpFrontend(group);
         try {
             if (epoll && port != 0) {
-                refuseIfTaken(host, port);
+                PortGuard.refuseIfUdpTaken(host, port);
             }
             int boundPort = port;
             for (int i = 0; i < count; i++) {
@@ -81,19 +82,6 @@ public final class UdpFrontend implements AutoCloseable {
         LOG.infof("UDP tracker listening on %s (%d socket%s, %s)", frontend.channels.get(0).localAddress(),
                 count, count == 1 ? "" : "s", epoll ? "epoll, SO_REUSEPORT" : "NIO");
         return frontend;
-    }
-
-    /**
-     * SO_REUSEPORT would let this worker share the port with another process that also set it (a
-     * second worker started by mistake) and silently split the clients between them. A plain bind
-     * first makes that an error.
-     */
-    private static void refuseIfTaken(String host, int port) {
-        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("UDP port " + port + " on " + host + " is already in use", e);
-        }
     }
 
     @Override

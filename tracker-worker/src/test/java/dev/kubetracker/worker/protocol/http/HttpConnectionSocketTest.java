@@ -110,6 +110,21 @@ class HttpConnectionSocketTest {
     }
 
     @Test
+    void aStrayBlankLineBeforeARequestSentInPiecesIsSkipped() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "\r\n\r\n"); // a blank line that looks like the end of a head, and is not
+            Thread.sleep(100);
+            String request = announce(7011);
+            send(socket, request.substring(0, 30));
+            Thread.sleep(100);
+            send(socket, request.substring(30));
+            Reply reply = Reply.read(socket.getInputStream());
+            assertEquals(200, reply.status);
+            assertTrue(Bencode.dict(reply.body).containsKey("peers"));
+        }
+    }
+
+    @Test
     void http10ClosesUnlessTheClientAsksToKeepTheConnection() throws Exception {
         try (Socket socket = connect()) {
             send(socket, "GET /announce?info_hash=" + hash(7003) + "&port=7003 HTTP/1.0\r\n\r\n");
@@ -138,6 +153,8 @@ class HttpConnectionSocketTest {
                 "request headers too large");
         assertRefused("GET /announce?" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n", 414, "request line too long");
         assertRefused("HEAD /announce HTTP/1.1\r\n\r\n", 405, "only GET is supported");
+        // no line end at all: refused once more bytes have come than any request head may have
+        assertRefused("GET /announce?" + "a".repeat(13_000), 414, "request line too long");
     }
 
     private static void assertRefused(String request, int status, String reason) throws IOException {
