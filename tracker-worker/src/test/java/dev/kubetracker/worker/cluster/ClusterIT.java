@@ -286,7 +286,9 @@ class ClusterIT {
         assertEquals(before, atReady, "the restarted worker had every peer when it said it was ready");
         System.out.printf("restarted worker ready after %d ms with %d torrents%n", readyAfter,
                 atReady.lines().count());
-        assertTrue(workers[1].metrics().contains("tracker_cluster_snapshots_total{outcome=\"loaded\"} 1.0"));
+        String metrics = workers[1].metrics();
+        assertTrue(metrics.contains("tracker_cluster_snapshots_total{outcome=\"loaded\"} 1.0"),
+                () -> "snapshot counters at ready: " + metrics.lines().filter(l -> l.contains("snapshots")).toList());
     }
 
     @Test
