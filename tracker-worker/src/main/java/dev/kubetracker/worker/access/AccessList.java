@@ -40,7 +40,8 @@ public final class AccessList {
         return hashes.size();
     }
 
-    void replace(InfoHashSet newHashes) {
+    /** Swaps in a new list whole (the reloader does; requests in flight see the old or the new one). */
+    public void replace(InfoHashSet newHashes) {
         hashes = newHashes;
     }
 }

@@ -21,7 +21,7 @@ public final class InfoHashSet {
     }
 
     /** Builds the set from the rows' hashes (the rows are sorted in place; duplicates are kept once). */
-    static InfoHashSet of(TorrentRows rows) {
+    public static InfoHashSet of(TorrentRows rows) {
         rows.sortByHash();
         long[] h = new long[rows.size()];
         long[] m = new long[rows.size()];

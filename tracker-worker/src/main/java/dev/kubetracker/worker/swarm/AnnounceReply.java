@@ -8,6 +8,8 @@ public final class AnnounceReply {
     public int seeders;
     public int leechers;
     public int downloaded;
+    /** Seconds until the client should announce again (set by the tracker logic, with its spread). */
+    public int interval;
 
     public final long[] peers4;
     public int peers4Count;
@@ -28,6 +30,7 @@ public final class AnnounceReply {
         seeders = 0;
         leechers = 0;
         downloaded = 0;
+        interval = 0;
         peers4Count = 0;
         peers6Count = 0;
     }

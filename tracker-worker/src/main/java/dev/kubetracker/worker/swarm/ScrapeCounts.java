@@ -6,7 +6,7 @@ public final class ScrapeCounts {
     public int leechers;
     public int downloaded;
 
-    void clear() {
+    public void clear() {
         seeders = 0;
         leechers = 0;
         downloaded = 0;

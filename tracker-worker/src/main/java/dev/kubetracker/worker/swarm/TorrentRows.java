@@ -57,6 +57,26 @@ public final class TorrentRows implements TorrentVisitor {
         size++;
     }
 
+    /** Keeps only the rows whose hash {@code keep} accepts, in their order. */
+    public void retain(InfoHashPredicate keep) {
+        int kept = 0;
+        for (int row = 0; row < size; row++) {
+            if (!keep.test(high[row], middle[row], low[row])) {
+                continue;
+            }
+            if (kept != row) {
+                high[kept] = high[row];
+                middle[kept] = middle[row];
+                low[kept] = low[row];
+                seeders[kept] = seeders[row];
+                leechers[kept] = leechers[row];
+                downloaded[kept] = downloaded[row];
+            }
+            kept++;
+        }
+        size = kept;
+    }
+
     public long high(int row) {
         return high[row];
     }

@@ -35,7 +35,7 @@ final class AccessListSupport {
         return r.text().equals(REFUSAL_BODY);
     }
 
-    /** Seeders and leechers of a torrent, by HTTP scrape (a refused torrent fails the scrape). */
+    /** Seeders and leechers of a torrent, by HTTP scrape (zeros for an unknown or refused torrent). */
     static long[] scrape(String hex) throws IOException {
         RawHttp.Response r = RawHttp.get("127.0.0.1", PORT, "/scrape?info_hash=" + RawHttp.percentEncode(hash(hex)));
         Map<String, Object> reply = Bencode.dict(r.body());

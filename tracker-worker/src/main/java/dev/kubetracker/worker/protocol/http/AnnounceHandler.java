@@ -1,47 +1,35 @@
 package dev.kubetracker.worker.protocol.http;
 
-import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeLog;
-import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.AnnounceOutcome;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
+import dev.kubetracker.worker.protocol.CompactPeers;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.swarm.Announce;
-import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.AnnounceReply;
 import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.PeerRecord;
-import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * HTTP announce (BEP 3, 7, 23): decodes the query into an {@link Announce}, updates the store and
- * writes the bencoded reply, with {@code peers} (compact IPv4, or the dictionary list for
+ * HTTP announce (BEP 3, 7, 23): decodes the query into an {@link Announce}, asks the
+ * {@link TrackerLogic} and writes the bencoded reply, with {@code peers} (compact IPv4, or the dictionary list for
  * {@code compact=0}) and, when there are any, {@code peers6} (compact IPv6). One instance per
  * event-loop thread.
  */
 final class AnnounceHandler {
-    private final SwarmStore store;
-    private final AnnouncePolicy policy;
+    private final TrackerLogic logic;
     private final RequestCounters counters;
-    private final AccessList accessList;
-    private final RandomPeers randomPeers;
-    private final ChangeLog changes;
     private final QueryParser query = new QueryParser();
     private final Announce announce = new Announce();
     private final AnnounceReply reply;
 
-    AnnounceHandler(SwarmStore store, AnnouncePolicy policy, RequestCounters counters, AccessList accessList,
-                    RandomPeers randomPeers, ChangeLog changes) {
-        this.changes = changes;
-        this.store = store;
-        this.policy = policy;
+    AnnounceHandler(TrackerLogic logic, RequestCounters counters) {
+        this.logic = logic;
         this.counters = counters;
-        this.accessList = accessList;
-        this.randomPeers = randomPeers;
-        this.reply = new AnnounceReply(policy.numwantMax());
+        this.reply = new AnnounceReply(logic.policy().numwantMax());
     }
 
     /** Writes the reply body to {@code out} and returns the HTTP status. */
@@ -95,27 +83,15 @@ final class AnnounceHandler {
         a.address4 = client.v4;
         a.address6High = client.v6High;
         a.address6Low = client.v6Low;
-        a.numwant = policy.numwant(numwant, reply.capacity());
+        a.numwant = logic.policy().numwant(numwant, reply.capacity());
         a.bothFamilies = true;
 
-        switch (store.announce(a, reply)) {
-            case REFUSED -> {
-                // A refusal is an answer, not a malformed request: status 200, as opentracker.
-                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
-                BencodeWriter.failure(out, AccessList.REFUSAL);
-                return HttpResult.OK;
-            }
-            case FULL -> {
-                counters.error(RequestCounters.Protocol.HTTP, ErrorReason.TRACKER_FULL);
-                BencodeWriter.failure(out, "tracker full: no new torrents are accepted now");
-                return HttpResult.OK;
-            }
-            case ACCEPTED -> changes.record(a);
+        AnnounceOutcome outcome = logic.announce(a, RequestCounters.Protocol.HTTP, reply);
+        if (outcome != AnnounceOutcome.SERVED) {
+            // A refusal is an answer, not a malformed request: status 200, as opentracker.
+            BencodeWriter.failure(out, outcome.failureReason());
+            return HttpResult.OK;
         }
-        if (a.event != Announce.Event.STOPPED) {
-            randomPeers.mixInto(reply, client.family, a.numwant, ThreadLocalRandom.current());
-        }
-        counters.announce(RequestCounters.Protocol.HTTP, client.family, a.event);
         writeReply(out, compact);
         return HttpResult.OK;
     }
@@ -142,22 +118,16 @@ final class AnnounceHandler {
         BencodeWriter.keyInt(out, "complete", r.seeders);
         BencodeWriter.keyInt(out, "downloaded", r.downloaded);
         BencodeWriter.keyInt(out, "incomplete", r.leechers);
-        BencodeWriter.keyInt(out, "interval", policy.randomizedInterval());
-        BencodeWriter.keyInt(out, "min interval", policy.minIntervalSeconds());
+        BencodeWriter.keyInt(out, "interval", r.interval);
+        BencodeWriter.keyInt(out, "min interval", logic.policy().minIntervalSeconds());
         BencodeWriter.string(out, "peers");
         if (compact) {
-            BencodeWriter.stringHeader(out, r.peers4Count * 6);
-            for (int i = 0; i < r.peers4Count; i++) {
-                long key = PeerRecord.v4Key(r.peers4[i]);
-                out.writeInt((int) (key >>> 16)).writeShort((int) key);
-            }
+            BencodeWriter.stringHeader(out, r.peers4Count * CompactPeers.V4_BYTES);
+            CompactPeers.writeV4(out, r);
             if (r.peers6Count > 0) {
                 BencodeWriter.string(out, "peers6");
-                BencodeWriter.stringHeader(out, r.peers6Count * 18);
-                for (int i = 0; i < r.peers6Count; i++) {
-                    out.writeLong(r.peers6[3 * i]).writeLong(r.peers6[3 * i + 1])
-                            .writeShort(PeerRecord.port(r.peers6[3 * i + 2]));
-                }
+                BencodeWriter.stringHeader(out, r.peers6Count * CompactPeers.V6_BYTES);
+                CompactPeers.writeV6(out, r);
             }
         } else {
             writePeerDictionaries(out, r);

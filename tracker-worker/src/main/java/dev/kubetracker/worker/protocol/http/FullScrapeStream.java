@@ -1,10 +1,9 @@
 package dev.kubetracker.worker.protocol.http;
 
-import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.InfoHash;
-import dev.kubetracker.worker.swarm.SwarmStore;
 import dev.kubetracker.worker.swarm.TorrentRows;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,11 +39,10 @@ final class FullScrapeStream {
     private static final int SHARDS_PER_TURN = 32;
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-    private final SwarmStore store;
+    private final TrackerLogic logic;
     private final HttpConnection connection;
     private final Format format;
     private final RequestCounters counters;
-    private final AccessList accessList;
     private final TorrentRows rows = new TorrentRows();
     private final byte[] hash = new byte[InfoHash.LENGTH];
     private final GZIPOutputStream gzip;
@@ -59,10 +57,9 @@ final class FullScrapeStream {
     private boolean pumping;
 
     /** {@code onFinish} runs once when the stream ends, completed or cut short (it gives back the slot). */
-    FullScrapeStream(SwarmStore store, HttpConnection connection, Format format, boolean gzipped,
-                     RequestCounters counters, AccessList accessList, Runnable onFinish) {
-        this.accessList = accessList;
-        this.store = store;
+    FullScrapeStream(TrackerLogic logic, HttpConnection connection, Format format, boolean gzipped,
+                     RequestCounters counters, Runnable onFinish) {
+        this.logic = logic;
         this.connection = connection;
         this.format = format;
         this.counters = counters;
@@ -124,19 +121,17 @@ final class FullScrapeStream {
     }
 
     private void pumpShards() {
-        int turnEnd = Math.min(store.shardCount(), nextShard + SHARDS_PER_TURN);
+        int turnEnd = Math.min(logic.shardCount(), nextShard + SHARDS_PER_TURN);
         while (nextShard < turnEnd && connection.streamWritable()) {
-            store.copySortedShard(nextShard++, rows);
+            logic.fullScrapeShard(nextShard++, rows);
             for (int row = 0; row < rows.size(); row++) {
-                if (accessList.allows(rows.high(row), rows.middle(row), rows.low(row))) {
-                    writeRow(row);
-                }
+                writeRow(row);
             }
             if (plain.readableBytes() >= CHUNK_BYTES) {
                 emit(false);
             }
         }
-        if (nextShard == store.shardCount()) {
+        if (nextShard == logic.shardCount()) {
             if (format == Format.BENCODE) {
                 plain.writeByte('e').writeByte('e');
             }

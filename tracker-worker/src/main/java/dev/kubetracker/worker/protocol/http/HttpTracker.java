@@ -1,16 +1,12 @@
 package dev.kubetracker.worker.protocol.http;
 
-import dev.kubetracker.worker.access.AccessList;
-import dev.kubetracker.worker.cluster.ChangeLog;
-import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.stats.TrackerStats;
-import dev.kubetracker.worker.swarm.AnnouncePolicy;
-import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
@@ -29,12 +25,11 @@ public final class HttpTracker {
     private static final Logger LOG = Logger.getLogger(HttpTracker.class);
     private static final String TEXT = "text/plain";
 
-    private final SwarmStore store;
+    private final TrackerLogic logic;
     private final RequestCounters counters;
     private final TrackerStats stats;
     private final TrustedProxies trustedProxies;
     private final Executor statsExecutor;
-    private final AccessList accessList;
     private final FullScrapeSlots fullScrapeSlots;
     private final AnnounceHandler announce;
     private final ScrapeHandler scrape;
@@ -44,19 +39,16 @@ public final class HttpTracker {
     /** The reply body, written here and copied behind the reply head (one small copy, no allocation). */
     private final ByteBuf body = Unpooled.buffer(1024);
 
-    public HttpTracker(SwarmStore store, AnnouncePolicy policy, int scrapeMaxHashes, RequestCounters counters,
-                       TrackerStats stats, TrustedProxies trustedProxies, AccessList accessList,
-                       RandomPeers randomPeers, ChangeLog changes, FullScrapeSlots fullScrapeSlots,
-                       Executor statsExecutor) {
-        this.accessList = accessList;
+    public HttpTracker(TrackerLogic logic, int scrapeMaxHashes, RequestCounters counters, TrackerStats stats,
+                       TrustedProxies trustedProxies, FullScrapeSlots fullScrapeSlots, Executor statsExecutor) {
         this.fullScrapeSlots = fullScrapeSlots;
-        this.store = store;
+        this.logic = logic;
         this.counters = counters;
         this.stats = stats;
         this.trustedProxies = trustedProxies;
         this.statsExecutor = statsExecutor;
-        this.announce = new AnnounceHandler(store, policy, counters, accessList, randomPeers, changes);
-        this.scrape = new ScrapeHandler(store, counters, scrapeMaxHashes, accessList);
+        this.announce = new AnnounceHandler(logic, counters);
+        this.scrape = new ScrapeHandler(logic, counters, scrapeMaxHashes);
     }
 
     /** Counts an accepted connection (opentracker's {@code tcp accept}). */
@@ -248,7 +240,7 @@ public final class HttpTracker {
         }
         boolean gzip = acceptsGzip(request.acceptEncoding());
         counters.fullScrape(gzip);
-        new FullScrapeStream(store, connection, format, gzip, counters, accessList, fullScrapeSlots::release).start();
+        new FullScrapeStream(logic, connection, format, gzip, counters, fullScrapeSlots::release).start();
     }
 
     private void invalidStatsRequest(HttpConnection connection) {

@@ -1,23 +1,22 @@
 package dev.kubetracker.worker.protocol.http;
 
-import dev.kubetracker.worker.access.AccessList;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.ScrapeCounts;
-import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
 
 /**
  * HTTP scrape of named torrents: {@code d5:filesd<hash>d8:completei..e10:downloadedi..e10:incompletei..eeee},
- * hashes sorted and de-duplicated as bencode wants. One instance per event-loop thread.
+ * hashes sorted and de-duplicated as bencode wants; every named hash is answered, with zeros when the
+ * tracker does not know it or refuses it ({@link TrackerLogic}'s rule). One instance per event-loop thread.
  */
 final class ScrapeHandler {
-    private final SwarmStore store;
+    private final TrackerLogic logic;
     private final RequestCounters counters;
     private final int maxHashes;
-    private final AccessList accessList;
     private final QueryParser query = new QueryParser();
     private final ScrapeCounts counts = new ScrapeCounts();
     private final long[] highs;
@@ -26,9 +25,8 @@ final class ScrapeHandler {
     private final byte[] hashBytes = new byte[InfoHash.LENGTH];
     private final InfoHash hash = new InfoHash();
 
-    ScrapeHandler(SwarmStore store, RequestCounters counters, int maxHashes, AccessList accessList) {
-        this.store = store;
-        this.accessList = accessList;
+    ScrapeHandler(TrackerLogic logic, RequestCounters counters, int maxHashes) {
+        this.logic = logic;
         this.counters = counters;
         this.maxHashes = maxHashes;
         this.highs = new long[maxHashes];
@@ -39,50 +37,39 @@ final class ScrapeHandler {
     /** What {@link #handle} returns, writing nothing, for a query that names no info_hash: a full scrape. */
     static final int NO_INFO_HASH = -1;
 
-    /**
-     * Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. Refused hashes are left
-     * out of the reply; when every named hash is refused, the reply is a failure.
-     */
+    /** Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. */
     int handle(byte[] target, int targetLength, int family, ByteBuf out) {
         int n = 0;
-        int refused = 0;
-        boolean named = false;
+        int named = 0;
+        boolean anyNamed = false;
         query.reset(target, targetLength);
         while (query.next()) {
             if (!query.keyIs("info_hash")) {
                 continue;
             }
-            named = true;
+            anyNamed = true;
             if (query.valueLength() != InfoHash.LENGTH) {
                 return fail(out, ErrorReason.BAD_INFO_HASH, "info_hash must be 20 bytes");
             }
-            if (n + refused == maxHashes) {
+            if (named == maxHashes) {
                 return fail(out, ErrorReason.TOO_MANY_HASHES, "too many info_hash values (at most " + maxHashes + ")");
             }
+            named++;
             hash.set(query.value(), 0);
-            if (accessList.allows(hash.high, hash.middle, hash.low)) {
-                n = insertSorted(n, hash.high, hash.middle, hash.low);
-            } else {
-                refused++;
-            }
+            n = insertSorted(n, hash.high, hash.middle, hash.low);
         }
         if (query.failed()) {
             return fail(out, ErrorReason.MALFORMED_REQUEST, "malformed query string");
         }
-        if (!named) {
+        if (!anyNamed) {
             return NO_INFO_HASH;
         }
-        if (n == 0 && refused > 0) {
-            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_AUTHORIZED);
-            BencodeWriter.failure(out, AccessList.REFUSAL);
-            return HttpResult.OK;
-        }
-        counters.scrape(RequestCounters.Protocol.HTTP, family);
+        logic.countScrape(RequestCounters.Protocol.HTTP, family);
         BencodeWriter.dictStart(out);
         BencodeWriter.string(out, "files");
         BencodeWriter.dictStart(out);
         for (int i = 0; i < n; i++) {
-            store.scrape(highs[i], middles[i], lows[i], counts);
+            logic.scrape(highs[i], middles[i], lows[i], counts);
             InfoHash.writeTo(highs[i], middles[i], lows[i], hashBytes, 0);
             BencodeWriter.bytes(out, hashBytes, 0, InfoHash.LENGTH);
             writeCounts(out, counts.seeders, counts.downloaded, counts.leechers);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.TrackerStats;
@@ -56,9 +57,10 @@ class HttpConnectionSocketTest {
         RequestCounters counters = new RequestCounters();
         statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));
         frontend = HttpFrontend.bind(new HttpFrontend.Settings("127.0.0.1", 0, 1, 4096, Duration.ofSeconds(1)),
-                () -> new HttpTracker(store, new AnnouncePolicy(1800, 900, 50, 200), 64, counters,
-                        new TrackerStats(store, counters, "test", 1), new TrustedProxies(List.of()), AccessList.off(),
-                        new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE, SLOTS, statsExecutor));
+                () -> new HttpTracker(new TrackerLogic(store, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
+                                ChangeLog.NONE, new RandomPeers(0, 0, 1024, 65535), counters), 64, counters,
+                        new TrackerStats(store, counters, "test", 1), new TrustedProxies(List.of()), SLOTS,
+                        statsExecutor));
         port = frontend.port();
     }
 

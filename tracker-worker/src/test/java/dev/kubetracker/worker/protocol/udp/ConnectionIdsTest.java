@@ -47,7 +47,7 @@ class ConnectionIdsTest {
             assertFalse(ids.isValid(id ^ (1L << bit), client), "bit " + bit);
         }
         assertFalse(ids.isValid(0, client));
-        assertFalse(ids.isValid(UdpRequestHandler.PROTOCOL_ID, client));
+        assertFalse(ids.isValid(UdpRequest.PROTOCOL_ID, client));
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.AnnounceOutcome;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
@@ -22,10 +24,14 @@ class UdpRequestHandlerTest {
     private final SwarmStore store = new SwarmStore(16, 45, () -> now);
     private final ConnectionIds ids = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now);
     private final RequestCounters counters = new RequestCounters();
-    private final UdpRequestHandler handler =
-            new UdpRequestHandler(store, ids, new AnnouncePolicy(1800, 900, 50, 200), counters, AccessList.off(),
-                    new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE);
+    private final UdpRequestHandler handler = handlerOver(store);
     private final ByteBuf out = Unpooled.buffer();
+
+    private UdpRequestHandler handlerOver(SwarmStore swarms) {
+        TrackerLogic logic = new TrackerLogic(swarms, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
+                ChangeLog.NONE, new RandomPeers(0, 0, 1024, 65535), counters);
+        return new UdpRequestHandler(logic, ids, counters);
+    }
 
     private static ClientAddress v4(int address) {
         ClientAddress a = new ClientAddress();
@@ -39,7 +45,7 @@ class UdpRequestHandlerTest {
     }
 
     private long connect(ClientAddress client) {
-        assertTrue(handle(Unpooled.buffer().writeLong(UdpRequestHandler.PROTOCOL_ID).writeInt(0).writeInt(99), client));
+        assertTrue(handle(Unpooled.buffer().writeLong(UdpRequest.PROTOCOL_ID).writeInt(0).writeInt(99), client));
         assertEquals(16, out.readableBytes());
         assertEquals(0, out.getInt(0));
         assertEquals(99, out.getInt(4));
@@ -147,8 +153,7 @@ class UdpRequestHandlerTest {
     @Test
     void refusesNewTorrentsWhenTheStoreIsFullButServesKnownOnes() {
         SwarmStore full = new SwarmStore(1, 45, 1, 60, () -> now);
-        UdpRequestHandler capped = new UdpRequestHandler(full, ids, new AnnouncePolicy(1800, 900, 50, 200), counters,
-                AccessList.off(), new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE);
+        UdpRequestHandler capped = handlerOver(full);
         ClientAddress client = v4(0x0A000001);
         long id = connect(client);
         out.clear();
@@ -158,7 +163,7 @@ class UdpRequestHandlerTest {
         other.setByte(16, other.getByte(16) ^ 1);
         out.clear();
         assertTrue(capped.handle(other, client, out));
-        assertEquals("tracker full: no new torrents", errorMessage());
+        assertEquals(AnnounceOutcome.TRACKER_FULL.failureReason(), errorMessage());
         out.clear();
         assertTrue(capped.handle(announce(id, 0, 0, -1, 6881), client, out));
         assertEquals(1, out.getInt(0), "the known torrent is still served");

@@ -119,7 +119,7 @@ class UdpTrackerSocketTest {
                         ByteBuffer.wrap(junk).putLong(0, id).putInt(8, 1); // a valid id, garbage after it
                     }
                     if (round == 2 && length >= 16) {
-                        ByteBuffer.wrap(junk).putLong(0, UdpRequestHandler.PROTOCOL_ID ^ 1).putInt(8, 0);
+                        ByteBuffer.wrap(junk).putLong(0, UdpRequest.PROTOCOL_ID ^ 1).putInt(8, 0);
                     }
                     client.send(junk);
                     v6.send(junk);
