@@ -18,6 +18,19 @@ final class PeerArrays {
         return new long[INITIAL_PEERS * stride];
     }
 
+    /** The array's length in longs after inserting one record into {@code size} held (grown when full). */
+    static int lengthToHold(long[] records, int stride, int size) {
+        if (records == null) {
+            return INITIAL_PEERS * stride;
+        }
+        if ((size + 1) * stride <= records.length) {
+            return records.length;
+        }
+        // Grow by half, not double: most swarms are small, and slack is memory per torrent.
+        int peers = records.length / stride;
+        return (peers + Math.max(1, peers / 2)) * stride;
+    }
+
     /**
      * Index of the record with this key within the segment {@code [from, from + count)}, or
      * {@code -(insertion point) - 1}. For IPv4 only {@code w0} (the record) is read.
@@ -70,10 +83,9 @@ final class PeerArrays {
      * IPv6 address words.
      */
     static long[] insert(long[] records, int stride, int size, int index, long w0, long w1, long tail) {
-        if ((size + 1) * stride > records.length) {
-            // Grow by half, not double: most swarms are small, and slack is memory per torrent.
-            int peers = records.length / stride;
-            records = Arrays.copyOf(records, (peers + Math.max(1, peers / 2)) * stride);
+        int length = lengthToHold(records, stride, size);
+        if (length != records.length) {
+            records = Arrays.copyOf(records, length);
         }
         int base = index * stride;
         System.arraycopy(records, base, records, base + stride, (size - index) * stride);

@@ -11,6 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * is most of the memory of a small swarm.
  */
 final class Swarm {
+    /** The swarm object itself: seven ints and two array references. */
+    static final int OBJECT_BYTES = HeapLayout.objectBytes(7 * 4, 2);
+
     // Created on first use: most torrents have peers of one family only.
     private long[] peers4;
     private int seeders4;
@@ -30,6 +33,23 @@ final class Swarm {
 
     int leechers() {
         return leechers4 + leechers6;
+    }
+
+    /** What this swarm takes on the heap: itself and its peer arrays (slack included). */
+    long bytes() {
+        return OBJECT_BYTES + HeapLayout.bytesOf(peers4) + HeapLayout.bytesOf(peers6);
+    }
+
+    /** What a new torrent's swarm with its first peer of the family takes. */
+    static long newSwarmBytes(boolean v6) {
+        return OBJECT_BYTES + HeapLayout.longArrayBytes(PeerArrays.lengthToHold(null, stride(v6), 0));
+    }
+
+    /** What adding one peer of the family would add to {@link #bytes()}: a new or grown array, or nothing. */
+    long bytesToAddPeer(boolean v6) {
+        long[] peers = peersOf(v6);
+        int held = seedersOf(v6) + leechersOf(v6);
+        return HeapLayout.longArrayBytes(PeerArrays.lengthToHold(peers, stride(v6), held)) - HeapLayout.bytesOf(peers);
     }
 
     boolean isEmpty() {
@@ -101,9 +121,10 @@ final class Swarm {
 
     /**
      * Applies the announce to the swarm (insert, refresh, role change, completion, removal) and, unless
-     * the peer stopped, selects peers for it into {@code out}.
+     * the peer stopped, selects peers for it into {@code out}. Returns false, changing nothing, when the
+     * announce would add a peer that is not there and {@code mayAddPeer} is false (the store is full).
      */
-    void announce(Announce a, int nowMinute, AnnounceReply out) {
+    boolean announce(Announce a, int nowMinute, AnnounceReply out, boolean mayAddPeer) {
         boolean v6 = a.family == 6;
         // Stamped no later than the last cleaning (the store cleans first), which ageMinutes() relies on
         // when the clock has stepped back.
@@ -126,7 +147,10 @@ final class Swarm {
                 removeAt(v6, old);
             }
             fillCounts(out);
-            return;
+            return true;
+        }
+        if (old < 0 && !mayAddPeer) {
+            return false;
         }
 
         int flags = oldFlags & PeerRecord.COMPLETED;
@@ -159,6 +183,7 @@ final class Swarm {
 
         fillCounts(out);
         select(v6, seeder, self, a.numwant, a.bothFamilies, out);
+        return true;
     }
 
     /**

@@ -20,6 +20,7 @@ public final class SwarmStore {
     private final int peerTimeoutMinutes;
     private final MinuteClock clock;
     private final int maxTorrentsPerShard;
+    private final long budgetPerShard;
     private final int retentionMinutes;
     private volatile InfoHashPredicate admission = (h, m, l) -> true;
 
@@ -28,9 +29,12 @@ public final class SwarmStore {
         int seeders;
         int leechers;
         long completed;
+        /** Heap bytes of the table and every swarm in it. */
+        long bytes;
 
         Shard(long seed) {
             table = new TorrentTable(seed);
+            bytes = table.bytes();
         }
     }
 
@@ -46,6 +50,15 @@ public final class SwarmStore {
      */
     public SwarmStore(int shardCount, int peerTimeoutMinutes, long maxTorrents, int retentionMinutes,
                       MinuteClock clock) {
+        this(shardCount, peerTimeoutMinutes, maxTorrents, 0, retentionMinutes, clock);
+    }
+
+    /**
+     * @param budgetBytes most heap bytes the store may hold (0: no limit), shared evenly by the shards;
+     *     past it, new torrents and new peers are refused
+     */
+    public SwarmStore(int shardCount, int peerTimeoutMinutes, long maxTorrents, long budgetBytes,
+                      int retentionMinutes, MinuteClock clock) {
         if (Integer.bitCount(shardCount) != 1) {
             throw new IllegalArgumentException("shard count must be a power of two: " + shardCount);
         }
@@ -64,6 +77,7 @@ public final class SwarmStore {
         this.retentionMinutes = retentionMinutes;
         this.maxTorrentsPerShard = maxTorrents <= 0 ? Integer.MAX_VALUE
                 : (int) Math.min(Integer.MAX_VALUE, (maxTorrents + shardCount - 1) / shardCount);
+        this.budgetPerShard = budgetBytes <= 0 ? Long.MAX_VALUE : budgetBytes / shardCount;
     }
 
     /** Which torrents may be stored; checked under the shard lock, so a reload's sweep cannot be overtaken. */
@@ -106,15 +120,21 @@ public final class SwarmStore {
             if (!admission.test(h.high, h.middle, h.low)) {
                 return Outcome.REFUSED;
             }
-            Swarm swarm = shard.table.get(h.high, h.middle, h.low);
+            TorrentTable table = shard.table;
+            long tableBytes = table.bytes();
+            long swarmBytes = 0;
+            Swarm swarm = table.get(h.high, h.middle, h.low);
             if (swarm == null) {
                 if (a.event == Announce.Event.STOPPED) {
                     return Outcome.ACCEPTED;
                 }
-                if (shard.table.size() >= maxTorrentsPerShard) {
+                if (table.size() >= maxTorrentsPerShard
+                        || !hasRoom(shard, table.bytesToAddOne() + Swarm.newSwarmBytes(a.family == 6))) {
                     return Outcome.FULL;
                 }
-                swarm = shard.table.getOrCreate(h.high, h.middle, h.low);
+                swarm = table.getOrCreate(h.high, h.middle, h.low);
+            } else {
+                swarmBytes = swarm.bytes();
             }
             int seeders = swarm.seeders();
             int leechers = swarm.leechers();
@@ -122,32 +142,50 @@ public final class SwarmStore {
             if (swarm.cleanedMinute != now) {
                 swarm.expire(now, peerTimeoutMinutes);
             }
-            swarm.announce(a, now, out);
+            boolean applied = swarm.announce(a, now, out, hasRoom(shard, swarm.bytesToAddPeer(a.family == 6)));
             shard.seeders += swarm.seeders() - seeders;
             shard.leechers += swarm.leechers() - leechers;
             shard.completed += swarm.downloaded - downloaded;
-            swarm.lastActiveMinute = now;
-            if (swarm.isEmpty() && swarm.downloaded == 0) {
-                shard.table.remove(h.high, h.middle, h.low); // a peerless torrent with a count stays a while
+            if (applied) {
+                swarm.lastActiveMinute = now;
             }
+            if (swarm.isEmpty() && swarm.downloaded == 0) {
+                table.remove(h.high, h.middle, h.low); // a peerless torrent with a count stays a while
+                shard.bytes += table.bytes() - tableBytes - swarmBytes;
+            } else {
+                shard.bytes += table.bytes() - tableBytes + swarm.bytes() - swarmBytes;
+            }
+            return applied ? Outcome.ACCEPTED : Outcome.FULL;
         }
-        return Outcome.ACCEPTED;
     }
 
-    /** Raises a torrent's download count to {@code downloaded} (a sibling's snapshot), creating it if allowed. */
-    public void mergeDownloaded(long high, long middle, int low, int downloaded) {
+    private boolean hasRoom(Shard shard, long bytes) {
+        return shard.bytes + bytes <= budgetPerShard;
+    }
+
+    /**
+     * Raises a torrent's download count to {@code downloaded} (a sibling's snapshot), creating it if
+     * allowed and there is room. Returns false when the torrent was new and there was no room for it.
+     */
+    public boolean mergeDownloaded(long high, long middle, int low, int downloaded) {
         Shard shard = shardOf(high);
         synchronized (shard) {
-            Swarm swarm = shard.table.get(high, middle, low);
-            if (swarm == null && downloaded > 0 && admission.test(high, middle, low)
-                    && shard.table.size() < maxTorrentsPerShard) {
-                swarm = shard.table.getOrCreate(high, middle, low);
+            TorrentTable table = shard.table;
+            Swarm swarm = table.get(high, middle, low);
+            if (swarm == null && downloaded > 0 && admission.test(high, middle, low)) {
+                if (table.size() >= maxTorrentsPerShard || !hasRoom(shard, table.bytesToAddOne() + Swarm.OBJECT_BYTES)) {
+                    return false;
+                }
+                long tableBytes = table.bytes();
+                swarm = table.getOrCreate(high, middle, low);
                 swarm.lastActiveMinute = clock.nowMinute();
+                shard.bytes += table.bytes() - tableBytes + swarm.bytes();
             }
             if (swarm != null && downloaded > swarm.downloaded) {
                 shard.completed += downloaded - swarm.downloaded;
                 swarm.downloaded = downloaded;
             }
+            return true;
         }
     }
 
@@ -207,15 +245,19 @@ public final class SwarmStore {
         long[] removed = {0};
         for (Shard shard : shards) {
             synchronized (shard) {
+                long tableBytes = shard.table.bytes();
                 shard.table.removeIf((h, m, l, swarm) -> {
                     if (!doomed.test(h, m, l)) {
                         return false;
                     }
                     shard.seeders -= swarm.seeders();
                     shard.leechers -= swarm.leechers();
+                    shard.bytes -= swarm.bytes();
                     removed[0]++;
                     return true;
                 });
+                shard.table.shrinkIfSparse();
+                shard.bytes += shard.table.bytes() - tableBytes;
             }
         }
         return removed[0];
@@ -227,17 +269,52 @@ public final class SwarmStore {
         long[] removed = {0};
         for (Shard shard : shards) {
             synchronized (shard) {
+                long tableBytes = shard.table.bytes();
                 shard.table.removeIf((h, m, l, swarm) -> {
                     int seeders = swarm.seeders();
                     int leechers = swarm.leechers();
+                    long bytes = swarm.bytes();
                     removed[0] += swarm.expire(now, peerTimeoutMinutes);
                     shard.seeders += swarm.seeders() - seeders;
                     shard.leechers += swarm.leechers() - leechers;
-                    return swarm.isEmpty() && (swarm.downloaded == 0 || now - swarm.lastActiveMinute > retentionMinutes);
+                    boolean gone = swarm.isEmpty()
+                            && (swarm.downloaded == 0 || now - swarm.lastActiveMinute > retentionMinutes);
+                    shard.bytes += (gone ? 0 : swarm.bytes()) - bytes;
+                    return gone;
                 });
+                shard.table.shrinkIfSparse();
+                shard.bytes += shard.table.bytes() - tableBytes;
             }
         }
         return removed[0];
+    }
+
+    /** Heap bytes the store holds by its own account (tables, swarms, peer arrays). */
+    public long bytes() {
+        return sum(shard -> shard.bytes);
+    }
+
+    /** The budget the store keeps within, or {@code Long.MAX_VALUE} when it has none. */
+    public long budgetBytes() {
+        return budgetPerShard == Long.MAX_VALUE ? Long.MAX_VALUE : budgetPerShard * shards.length;
+    }
+
+    /** The bytes counted afresh by walking every shard: what {@link #bytes()} must equal (for tests). */
+    public long recountBytes() {
+        long total = 0;
+        for (Shard shard : shards) {
+            synchronized (shard) {
+                TorrentTable table = shard.table;
+                total += table.bytes();
+                for (int slot = 0; slot < table.capacity(); slot++) {
+                    Swarm swarm = table.swarmAt(slot);
+                    if (swarm != null) {
+                        total += swarm.bytes();
+                    }
+                }
+            }
+        }
+        return total;
     }
 
     public long torrents() {

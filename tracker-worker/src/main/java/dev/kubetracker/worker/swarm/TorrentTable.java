@@ -20,8 +20,46 @@ final class TorrentTable {
         allocate(INITIAL_CAPACITY);
     }
 
+    /** One slot: the hash in three primitive parts and a swarm reference. */
+    private static final int SLOT_BYTES = 8 + 8 + 4 + HeapLayout.REFERENCE;
+    /** The table object itself: a long, an int, four array references. */
+    private static final int OBJECT_BYTES = HeapLayout.objectBytes(8 + 4, 4);
+
     int size() {
         return size;
+    }
+
+    /** What the table takes on the heap, swarms not included: its slots are allocated by capacity. */
+    long bytes() {
+        return bytesAt(swarms.length);
+    }
+
+    /** What adding one more torrent would add to {@link #bytes()}: the growth of the slot arrays, if due. */
+    long bytesToAddOne() {
+        return needsGrowth() ? bytesAt(swarms.length * 2) - bytes() : 0;
+    }
+
+    private static long bytesAt(int capacity) {
+        return OBJECT_BYTES + 2 * HeapLayout.longArrayBytes(capacity) + HeapLayout.intArrayBytes(capacity)
+                + HeapLayout.referenceArrayBytes(capacity);
+    }
+
+    private boolean needsGrowth() {
+        return (size + 1) * 4 > swarms.length * 3;
+    }
+
+    /**
+     * Halves the slot arrays while fewer than an eighth of the slots are used (after a flood of
+     * torrents has expired, say), so the table gives back what it no longer needs.
+     */
+    void shrinkIfSparse() {
+        int capacity = swarms.length;
+        while (capacity > INITIAL_CAPACITY && size * 8 < capacity) {
+            capacity /= 2;
+        }
+        if (capacity != swarms.length) {
+            rehash(capacity);
+        }
     }
 
     int capacity() {
@@ -55,7 +93,7 @@ final class TorrentTable {
         if (slot >= 0) {
             return swarms[slot];
         }
-        if ((size + 1) * 4 > swarms.length * 3) {
+        if (needsGrowth()) {
             rehash(swarms.length * 2);
             slot = find(high, middle, low);
         }

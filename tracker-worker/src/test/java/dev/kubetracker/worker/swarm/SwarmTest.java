@@ -92,7 +92,7 @@ class SwarmTest {
             swarm.expire(now, TIMEOUT);
         }
         reply.clear();
-        swarm.announce(announce, now, reply);
+        assertTrue(swarm.announce(announce, now, reply, true));
     }
 
     private List<Visit> visits() {
