@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,7 +109,7 @@ class ConfiguredWorkerSocketTest {
     private Map<String, Object> ok(RawHttp.Response r) {
         assertEquals(200, r.status(), r::text);
         Map<String, Object> reply = Bencode.dict(r.body());
-        assertTrue(!reply.containsKey("failure reason"), r::text);
+        assertFalse(reply.containsKey("failure reason"), r::text);
         return reply;
     }
 
