@@ -94,7 +94,7 @@ public class TrackerWorker {
 
         if (factory.udpEnabled()) {
             ConnectionIds ids = factory.connectionIds();
-            udp = UdpFrontend.bind(config.host(), config.udp().port(), factory.udpSockets(),
+            udp = UdpFrontend.bind(factory.host(), config.udp().port(), factory.udpSockets(),
                     () -> new UdpRequestHandler(logic, ids, counters));
         }
         if (factory.httpEnabled()) {

@@ -3,6 +3,7 @@ package dev.kubetracker.worker;
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.Cluster;
 import dev.kubetracker.worker.cluster.ClusterKey;
+import dev.kubetracker.worker.cluster.Membership;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.net.Cidr;
@@ -13,6 +14,8 @@ import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,9 @@ final class WorkerFactory {
     private static final Logger LOG = Logger.getLogger(WorkerFactory.class);
     /** Idle HTTP connections (and clients that stop reading a reply) are closed after this long. */
     private static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Below this a budget leaves 1024 shards a few hundred bytes each: surely a typo. */
+    static final long MIN_STORE_BUDGET = 4L << 20;
 
     private final TrackerConfig config;
 
@@ -51,8 +57,31 @@ final class WorkerFactory {
         if (config.storeShards() < 1 || Integer.bitCount(config.storeShards()) != 1) {
             throw new IllegalArgumentException("tracker.store-shards must be a power of two: " + config.storeShards());
         }
+        long budget = storeBudgetBytes();
         return keyed("tracker.peer-timeout", () -> new SwarmStore(config.storeShards(), peerTimeout,
-                config.maxTorrents(), retention, MinuteClock.SYSTEM));
+                config.maxTorrents(), budget, retention, MinuteClock.SYSTEM));
+    }
+
+    /**
+     * The store's budget: {@code tracker.store-budget}, or half the maximum heap less 32 MiB. The other
+     * half is the collector's room to work and what the rest of the worker holds: an access list of a
+     * million hashes (20 MiB, twice that and its file while reloading), reply and scrape buffers,
+     * snapshot copies of one shard at a time.
+     */
+    long storeBudgetBytes() {
+        if (config.storeBudget().isPresent()) {
+            long bytes = config.storeBudget().get().asLongValue();
+            if (bytes < 0 || (bytes > 0 && bytes < MIN_STORE_BUDGET)) {
+                throw new IllegalArgumentException("tracker.store-budget must be 0 (no limit) or at least "
+                        + MIN_STORE_BUDGET / (1 << 20) + "M: " + bytes);
+            }
+            return bytes;
+        }
+        return defaultStoreBudget(Runtime.getRuntime().maxMemory());
+    }
+
+    static long defaultStoreBudget(long maxHeap) {
+        return Math.max(MIN_STORE_BUDGET, maxHeap / 2 - (32L << 20));
     }
 
     AnnouncePolicy policy() {
@@ -139,13 +168,25 @@ final class WorkerFactory {
         if (keyFile.isEmpty()) {
             LOG.info("UDP connection ids use a random key: other workers will not accept them "
                     + "(set tracker.udp.connection-id.key-file to share one)");
-            return new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM);
+            return keyed("tracker.udp.connection-id.max-age",
+                    () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
         }
         byte[] secret = read(keyFile.get(), "tracker.udp.connection-id.key-file");
         if (secret.length == 0) {
             throw new IllegalArgumentException("tracker.udp.connection-id.key-file is empty: " + keyFile.get());
         }
-        return new ConnectionIds(ConnectionIds.keyFromSecret(secret), maxAge, MinuteClock.SYSTEM);
+        return keyed("tracker.udp.connection-id.max-age",
+                () -> new ConnectionIds(ConnectionIds.keyFromSecret(secret), maxAge, MinuteClock.SYSTEM));
+    }
+
+    /** The address both client ports (and the sync port) bind: a literal or a name that resolves. */
+    String host() {
+        try {
+            InetAddress.getByName(config.host());
+            return config.host();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("tracker.host cannot be resolved: " + config.host(), e);
+        }
     }
 
     boolean httpEnabled() {
@@ -157,7 +198,7 @@ final class WorkerFactory {
         if (maxLine < 64) {
             throw new IllegalArgumentException("tracker.http.max-request-line-length must be at least 64: " + maxLine);
         }
-        return new HttpFrontend.Settings(config.host(), config.http().port(), Runtime.getRuntime().availableProcessors(),
+        return new HttpFrontend.Settings(host(), config.http().port(), Runtime.getRuntime().availableProcessors(),
                 maxLine, HTTP_IDLE_TIMEOUT);
     }
 
@@ -170,6 +211,9 @@ final class WorkerFactory {
             return Optional.empty();
         }
         port(c.port(), "tracker.cluster.port");
+        for (String peer : peers) {
+            keyed("tracker.cluster.peers", () -> Membership.parse(peer, c.port()));
+        }
         if (c.port() == 0) {
             throw new IllegalArgumentException("tracker.cluster.port must be 1 to 65535 in a cluster");
         }
@@ -192,7 +236,7 @@ final class WorkerFactory {
         if (c.dnsRefresh().toMillis() < 1) {
             throw new IllegalArgumentException("tracker.cluster.dns-refresh must be positive: " + c.dnsRefresh());
         }
-        return Optional.of(new Cluster.Settings(config.host(), c.port(), peers, dns, key, c.dnsRefresh(),
+        return Optional.of(new Cluster.Settings(host(), c.port(), peers, dns, key, c.dnsRefresh(),
                 c.snapshotTimeout()));
     }
 

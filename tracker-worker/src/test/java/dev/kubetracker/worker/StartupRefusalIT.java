@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,8 +41,12 @@ class StartupRefusalIT {
         Files.deleteIfExists(DIR.resolve("missing.key"));
     }
 
-    /** Refusals that name their key today. */
     static Stream<Arguments> refusals() {
+        return Stream.concat(refusalsByQuarkusOrTheParts(), refusalsByTheFactory());
+    }
+
+    /** Settings that Quarkus' config mapping, or the part they configure, refuses by name. */
+    static Stream<Arguments> refusalsByQuarkusOrTheParts() {
         return Stream.of(
                 refusal("tracker.peer-timeout", "tracker.peer-timeout", "0S"),
                 refusal("tracker.torrent-retention", "tracker.torrent-retention", "30S"),
@@ -63,11 +66,8 @@ class StartupRefusalIT {
                 refusal("tracker.store-shards", "tracker.store-shards", "ten"));
     }
 
-    /**
-     * Refusals whose message does not name the key today (or that do not refuse at all): the start-up
-     * factory is to validate each setting and say which key is wrong.
-     */
-    static Stream<Arguments> refusalsThatDoNotNameTheKeyYet() {
+    /** Settings the parts would refuse without naming a key (or accept): WorkerFactory names them. */
+    static Stream<Arguments> refusalsByTheFactory() {
         return Stream.of(
                 // SwarmStore: "peer timeout must be 1 to 240 minutes: 300"
                 refusal("tracker.peer-timeout", "tracker.peer-timeout", "5H"),
@@ -79,7 +79,7 @@ class StartupRefusalIT {
                         "fifteen bytes!!"),
                 refusal("tracker.cluster.key-file", "tracker.cluster.peers", "127.0.0.1:1",
                         "tracker.cluster.key-file", DIR.resolve("short-cluster.key").toString()),
-                // Membership logs "not resolved: port out of range" and the worker starts with no siblings
+                // Membership would log "not resolved: port out of range" and start with no siblings
                 refusal("tracker.cluster.peers", "tracker.cluster.peers", "127.0.0.1:99999",
                         "tracker.cluster.key", "sixteen bytes or more"),
                 // Cidr: "not an IP network: garbage"
@@ -95,12 +95,13 @@ class StartupRefusalIT {
                 // AnnouncePolicy: "need 0 <= numwant default <= numwant max, max >= 1"
                 refusal("tracker.numwant.default", "tracker.numwant.default", "300"),
                 refusal("tracker.numwant.max", "tracker.numwant.max", "0"),
-                // accepted today: every request then gets 414
+                // would be accepted, and every request then get 414
                 refusal("tracker.http.max-request-line-length", "tracker.http.max-request-line-length", "0"),
                 // Netty: "port out of range:70000", after the UDP port already listens
                 refusal("tracker.http.port", "tracker.http.port", "70000"),
                 // NIO: "UnresolvedAddressException" without a message
-                refusal("tracker.host", "tracker.host", "no-such-host.invalid"));
+                refusal("tracker.host", "tracker.host", "no-such-host.invalid"),
+                refusal("tracker.store-budget", "tracker.store-budget", "1K"));
     }
 
     /** A case: the key the output must name, then the settings (key, value pairs) that start the worker. */
@@ -115,14 +116,6 @@ class StartupRefusalIT {
     @ParameterizedTest(name = "{1} refused, naming {0}")
     @MethodSource("refusals")
     void aBadSettingStopsTheWorkerAndNamesTheKey(String namedKey, Map<String, String> settings) throws Exception {
-        assertRefusedNaming(namedKey, settings);
-    }
-
-    @Disabled("waits for the start-up factory: these settings are refused without naming the key, or not refused")
-    @ParameterizedTest(name = "{1} refused, naming {0}")
-    @MethodSource("refusalsThatDoNotNameTheKeyYet")
-    void aBadSettingStopsTheWorkerAndNamesTheKeyAfterTheStartupFactory(String namedKey, Map<String, String> settings)
-            throws Exception {
         assertRefusedNaming(namedKey, settings);
     }
 

@@ -91,7 +91,7 @@ public final class Membership {
     }
 
     /** {@code host:port}, {@code [v6]:port}, or a bare host (then the default port). */
-    static InetSocketAddress parse(String text, int defaultPort) {
+    public static InetSocketAddress parse(String text, int defaultPort) {
         String s = text.trim();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty cluster peer");

@@ -50,6 +50,12 @@ public interface TrackerConfig {
     @WithDefault("0")
     long maxTorrents();
 
+    /**
+     * Most heap the swarm store may hold (tables, torrents, peers), e.g. {@code 300M}; {@code 0} for no
+     * limit. Unset: half the maximum heap less 32 MiB. Past it, new torrents and peers are refused.
+     */
+    Optional<io.quarkus.runtime.configuration.MemorySize> storeBudget();
+
     /** Number of lock stripes of the swarm store (a power of two). */
     @WithDefault("1024")
     int storeShards();

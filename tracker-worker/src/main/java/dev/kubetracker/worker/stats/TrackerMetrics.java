@@ -58,6 +58,13 @@ public final class TrackerMetrics {
                 .description("Peers by role").tag("role", "seeder").register(registry);
         Gauge.builder("tracker.peers", store, SwarmStore::leechers)
                 .description("Peers by role").tag("role", "leecher").register(registry);
+        Gauge.builder("tracker.store", store, SwarmStore::bytes).baseUnit("bytes")
+                .description("Heap the swarm store holds by its own account: tables, torrents, peer arrays")
+                .register(registry);
+        Gauge.builder("tracker.store.budget", store,
+                        s -> s.budgetBytes() == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : s.budgetBytes())
+                .baseUnit("bytes").description("The store's budget: past it, new torrents and peers are refused")
+                .register(registry);
         FunctionCounter.builder("tracker.downloads.completed", store, SwarmStore::completed)
                 .description("Completed downloads counted (once per peer)").register(registry);
     }

@@ -37,7 +37,7 @@ class FullStoreSocketTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tracker.store-shards", "2", "tracker.max-torrents", "4",
+            return Map.of("tracker.store-shards", "2", "tracker.max-torrents", "4", "tracker.store-budget", "8M",
                     "tracker.http.port", Integer.toString(CLIENT_PORT),
                     "tracker.udp.port", Integer.toString(CLIENT_PORT),
                     "quarkus.management.test-port", Integer.toString(MANAGEMENT_PORT));
@@ -94,7 +94,7 @@ class FullStoreSocketTest {
         RawHttp.Response full = announce(hash(0x00, 3), 6001);
         assertEquals("d14:failure reason46:tracker full: no new torrents are accepted nowe", full.text());
         try (UdpClient udp = new UdpClient("127.0.0.1", config.udp().port())) {
-            assertEquals("tracker full: no new torrents",
+            assertEquals("tracker full: no new torrents are accepted now",
                     UdpClient.errorText(udp.announce(udp.connect(), hash(0x00, 4), 2, 0, -1, 6001)));
         }
         assertEquals(httpFull + 1, worker.counters().errors(Protocol.HTTP, ErrorReason.TRACKER_FULL));
@@ -103,5 +103,13 @@ class FullStoreSocketTest {
         assertTrue(accepted(announce(hash(0x00, 1), 6002)), "a new peer of a known torrent is served");
         assertTrue(accepted(announce(hash(0x80, 1), 6001)), "the other shard has room of its own");
         assertEquals(3, worker.store().torrents());
+    }
+
+    @Test
+    void theStoreKeepsWithinTheConfiguredBudgetAndSaysSo() throws IOException {
+        assertEquals(8L << 20, worker.store().budgetBytes());
+        assertTrue(accepted(announce(hash(0x80, 2), 6003)));
+        assertTrue(worker.store().bytes() > 0 && worker.store().bytes() <= worker.store().budgetBytes());
+        assertEquals(worker.store().recountBytes(), worker.store().bytes());
     }
 }
