@@ -7,6 +7,7 @@ import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.cluster.Cluster;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.ClientLimits;
 import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
@@ -76,7 +77,9 @@ public class TrackerWorker {
         int scrapeMaxHashes = factory.scrapeMaxHashes();
         TrustedProxies proxies = factory.trustedProxies();
         RandomPeers randomPeers = factory.randomPeers();
-        TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE));
+        ClientLimits limits = factory.clientLimits();
+        TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE),
+                limits);
         TrackerMetrics.bind(registry, counters, store);
         accessList = startAccessList(factory.accessListFile());
 
@@ -90,7 +93,7 @@ public class TrackerWorker {
             cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
         }
         ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();
-        TrackerLogic logic = new TrackerLogic(store, accessList, policy, changes, randomPeers, counters);
+        TrackerLogic logic = new TrackerLogic(store, accessList, policy, changes, randomPeers, counters, limits);
 
         if (factory.udpEnabled()) {
             ConnectionIds ids = factory.connectionIds();

@@ -6,6 +6,7 @@ import dev.kubetracker.worker.cluster.ClusterKey;
 import dev.kubetracker.worker.cluster.Membership;
 import dev.kubetracker.worker.config.TrackerConfig;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.ClientLimits;
 import dev.kubetracker.worker.net.Cidr;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
@@ -111,6 +112,22 @@ final class WorkerFactory {
                     + "peers will vanish between their announces", peerTimeoutMinutes());
         }
         return policy;
+    }
+
+    ClientLimits clientLimits() {
+        TrackerConfig.Limits l = config.limits();
+        if (l.requestsPerSecond() < 0 || l.requestsPerSecond() > 1_000_000_000) {
+            throw new IllegalArgumentException("tracker.limits.requests-per-second must be 0 (no limit) to 10^9: "
+                    + l.requestsPerSecond());
+        }
+        if (l.newTorrentsPerMinute() < 0 || l.newTorrentsPerMinute() > 1_000_000_000) {
+            throw new IllegalArgumentException("tracker.limits.new-torrents-per-minute must be 0 (no limit) to 10^9: "
+                    + l.newTorrentsPerMinute());
+        }
+        if (l.clients() < 4 || l.clients() > (1 << 24)) {
+            throw new IllegalArgumentException("tracker.limits.clients must be 4 to 16777216: " + l.clients());
+        }
+        return new ClientLimits(l.requestsPerSecond(), l.newTorrentsPerMinute(), l.clients(), System::nanoTime);
     }
 
     int scrapeMaxHashes() {

@@ -25,6 +25,9 @@ public interface TrackerConfig {
 
     Announce announce();
 
+    /** Per-client limits (a client is an IPv4 address or an IPv6 /64). */
+    Limits limits();
+
     /** A peer silent this long is dropped (at most 4 hours: peers age in 8-bit minutes). */
     @WithDefault("45M")
     Duration peerTimeout();
@@ -142,6 +145,20 @@ public interface TrackerConfig {
             @WithDefault("10M")
             Duration maxAge();
         }
+    }
+
+    interface Limits {
+        /** Announces and scrapes one client may make per second (0: no limit). */
+        @WithDefault("2000")
+        int requestsPerSecond();
+
+        /** Torrents one client may create per minute (0: no limit). */
+        @WithDefault("1000")
+        int newTorrentsPerMinute();
+
+        /** Clients the limits table keeps (fixed memory, about 28 bytes each). */
+        @WithDefault("65536")
+        int clients();
     }
 
     interface Announce {

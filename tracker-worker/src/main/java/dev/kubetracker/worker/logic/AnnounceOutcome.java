@@ -13,7 +13,11 @@ public enum AnnounceOutcome {
     /** The access list refuses the torrent. */
     NOT_AUTHORIZED(ErrorReason.NOT_AUTHORIZED, AccessList.REFUSAL),
     /** A new torrent while the store holds all it may. */
-    TRACKER_FULL(ErrorReason.TRACKER_FULL, "tracker full: no new torrents are accepted now");
+    TRACKER_FULL(ErrorReason.TRACKER_FULL, "tracker full: no new torrents are accepted now"),
+    /** The client is over its requests per second. */
+    RATE_LIMITED(ErrorReason.RATE_LIMITED, "rate limited: too many requests from your address, slow down"),
+    /** A new torrent from a client over its new torrents per minute. */
+    TORRENT_RATE_LIMITED(ErrorReason.TORRENT_RATE_LIMITED, "rate limited: too many new torrents from your address");
 
     private final ErrorReason reason;
     private final String failureReason;

@@ -3,7 +3,9 @@ package dev.kubetracker.worker.logic;
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
+import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.stats.RequestCounters.Protocol;
 import dev.kubetracker.worker.swarm.Announce;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
@@ -34,6 +36,7 @@ public final class TrackerLogic {
     private final ChangeLog changes;
     private final RandomPeers randomPeers;
     private final RequestCounters counters;
+    private final ClientLimits limits;
     private final InfoHashPredicate served;
 
     /**
@@ -42,12 +45,18 @@ public final class TrackerLogic {
      */
     public TrackerLogic(SwarmStore store, AccessList accessList, AnnouncePolicy policy, ChangeLog changes,
                         RandomPeers randomPeers, RequestCounters counters) {
+        this(store, accessList, policy, changes, randomPeers, counters, ClientLimits.none());
+    }
+
+    public TrackerLogic(SwarmStore store, AccessList accessList, AnnouncePolicy policy, ChangeLog changes,
+                        RandomPeers randomPeers, RequestCounters counters, ClientLimits limits) {
         this.store = store;
         this.accessList = accessList;
         this.policy = policy;
         this.changes = changes;
         this.randomPeers = randomPeers;
         this.counters = counters;
+        this.limits = limits;
         this.served = accessList::allows;
         store.setAdmission(served);
     }
@@ -62,14 +71,28 @@ public final class TrackerLogic {
      * queued for the siblings before the caller can reply, so one client's changes keep their order.
      */
     public AnnounceOutcome announce(Announce a, Protocol protocol, AnnounceReply reply) {
+        long client = ClientLimits.keyOf(a.family, a.address4, a.address6High);
+        int admission = limits.admit(client);
+        if (admission == ClientLimits.REFUSED) {
+            counters.error(protocol, ErrorReason.RATE_LIMITED);
+            return AnnounceOutcome.RATE_LIMITED;
+        }
+        a.mayCreateTorrent = admission == ClientLimits.ALLOWED;
         AnnounceOutcome outcome = switch (store.announce(a, reply)) {
             case ACCEPTED -> AnnounceOutcome.SERVED;
             case REFUSED -> AnnounceOutcome.NOT_AUTHORIZED;
             case FULL -> AnnounceOutcome.TRACKER_FULL;
+            case LIMITED -> AnnounceOutcome.TORRENT_RATE_LIMITED;
         };
         if (outcome != AnnounceOutcome.SERVED) {
+            if (outcome == AnnounceOutcome.TORRENT_RATE_LIMITED) {
+                limits.torrentRefused(client);
+            }
             counters.error(protocol, outcome.reason());
             return outcome;
+        }
+        if (reply.createdTorrent) {
+            limits.torrentCreated(client);
         }
         changes.record(a);
         if (a.event != Announce.Event.STOPPED) {
@@ -80,10 +103,27 @@ public final class TrackerLogic {
         return outcome;
     }
 
-    /** Counts one scrape request (of any number of hashes) from a client of {@code family}. */
-    public void countScrape(Protocol protocol, int family) {
-        counters.scrape(protocol, family);
+    /**
+     * Admits one scrape request (of any number of hashes, or a full scrape) from the client and counts
+     * it; false, counted as rate limited, when the client is over its requests per second.
+     */
+    public boolean admitScrape(Protocol protocol, ClientAddress client) {
+        if (!admitRequest(protocol, client)) {
+            return false;
+        }
+        counters.scrape(protocol, client.family);
+        return true;
     }
+
+    /** Takes one request from the client's allowance; false, counted as rate limited, when it has none. */
+    public boolean admitRequest(Protocol protocol, ClientAddress client) {
+        if (limits.admit(ClientLimits.keyOf(client.family, client.v4, client.v6High)) == ClientLimits.REFUSED) {
+            counters.error(protocol, ErrorReason.RATE_LIMITED);
+            return false;
+        }
+        return true;
+    }
+
 
     /** The counts of one named torrent: zeros when it is unknown or refused. */
     public void scrape(long high, long middle, int low, ScrapeCounts out) {

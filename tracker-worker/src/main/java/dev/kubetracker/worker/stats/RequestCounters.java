@@ -20,7 +20,7 @@ public final class RequestCounters {
     public enum ErrorReason {
         MALFORMED_REQUEST, BAD_INFO_HASH, BAD_PORT, BAD_EVENT, BAD_CONNECTION_ID, UNKNOWN_ACTION,
         TOO_SHORT, TOO_MANY_HASHES, NOT_FOUND, REQUEST_TOO_LONG, NOT_AUTHORIZED, TRACKER_FULL, BUSY, OVERLOADED,
-        INTERNAL;
+        INTERNAL, RATE_LIMITED, TORRENT_RATE_LIMITED;
 
         public String tag() {
             return name().toLowerCase();

@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.stats;
 
+import dev.kubetracker.worker.logic.ClientLimits;
 import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import dev.kubetracker.worker.swarm.TorrentRows;
@@ -16,8 +17,15 @@ public final class TrackerStats {
     private final long startMillis;
     private final String version;
     private final int trackerId;
+    private final ClientLimits limits;
 
     public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId) {
+        this(store, counters, version, trackerId, ClientLimits.none());
+    }
+
+    public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId,
+                        ClientLimits limits) {
+        this.limits = limits;
         this.store = store;
         this.counters = counters;
         this.version = version;
@@ -30,7 +38,7 @@ public final class TrackerStats {
     }
 
     private static final java.util.Set<String> MODES = java.util.Set.of("peer", "torr", "conn", "udp4", "tcp4", "scrp",
-            "fscr", "completed", "top10", "top100", "version", "everything");
+            "fscr", "completed", "top10", "top100", "version", "everything", "refusals", "woodpeckers");
 
     /** Whether {@link #render} knows the mode (tpbs is streamed elsewhere). */
     public boolean knows(String mode) {
@@ -73,6 +81,8 @@ public final class TrackerStats {
             case "top100" -> top(100);
             case "version" -> "kubetracker " + version + "\n";
             case "everything" -> everything();
+            case "refusals" -> refusals();
+            case "woodpeckers" -> woodpeckers();
             default -> null;
         };
     }
@@ -209,5 +219,47 @@ public final class TrackerStats {
 
     private static void httpError(StringBuilder x, String code, long count) {
         x.append("      <count code=\"").append(code).append("\">").append(count).append("</count>\n");
+    }
+
+    /** Every refusal and error counted since start, one line each: protocol, reason, count (non-zero only). */
+    private String refusals() {
+        StringBuilder s = new StringBuilder();
+        s.append("store bytes ").append(store.bytes()).append(" of budget ")
+                .append(store.budgetBytes() == Long.MAX_VALUE ? "unlimited" : Long.toString(store.budgetBytes()))
+                .append('\n');
+        for (RequestCounters.Protocol p : RequestCounters.Protocol.values()) {
+            for (RequestCounters.ErrorReason reason : RequestCounters.ErrorReason.values()) {
+                long n = counters.errors(p, reason);
+                if (n > 0) {
+                    s.append(p.tag()).append(' ').append(reason.tag()).append(' ').append(n).append('\n');
+                }
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * opentracker's woodpeckers, from the limits table: the clients refused most often by their
+     * per-client limits (at most 100, while they hold their place in the bounded table), most first.
+     */
+    private String woodpeckers() {
+        StringBuilder s = new StringBuilder();
+        for (ClientLimits.Refused r : limits.mostRefused(100)) {
+            s.append(clientText(r.client())).append(' ').append(r.refusals()).append('\n');
+        }
+        return s.toString();
+    }
+
+    /** A limits key as an operator reads it: an IPv4 address, or an IPv6 /64. */
+    static String clientText(long client) {
+        if ((client >>> 32) == 0xFFFF) {
+            int v4 = (int) client;
+            return (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + "." + (v4 & 0xFF);
+        }
+        StringBuilder s = new StringBuilder(24);
+        for (int group = 0; group < 4; group++) {
+            s.append(Integer.toHexString((int) (client >>> (48 - 16 * group)) & 0xFFFF)).append(':');
+        }
+        return s.append(":/64").toString();
     }
 }

@@ -31,6 +31,8 @@ public final class Announce {
     public int ageMinutes;
     /** From a sibling's snapshot: the peer's download was counted already (in the torrent's count). */
     public boolean completedBefore;
+    /** False when the client may not create a torrent now (its per-client limit): a new one is refused. */
+    public boolean mayCreateTorrent = true;
 
     public boolean isSeeder() {
         return left == 0;
@@ -50,5 +52,6 @@ public final class Announce {
         bothFamilies = false;
         ageMinutes = 0;
         completedBefore = false;
+        mayCreateTorrent = true;
     }
 }

@@ -10,6 +10,8 @@ public final class AnnounceReply {
     public int downloaded;
     /** Seconds until the client should announce again (set by the tracker logic, with its spread). */
     public int interval;
+    /** Whether this announce created the torrent (set by the store). */
+    public boolean createdTorrent;
 
     public final long[] peers4;
     public int peers4Count;
@@ -31,6 +33,7 @@ public final class AnnounceReply {
         leechers = 0;
         downloaded = 0;
         interval = 0;
+        createdTorrent = false;
         peers4Count = 0;
         peers6Count = 0;
     }

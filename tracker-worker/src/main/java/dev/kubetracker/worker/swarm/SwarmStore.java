@@ -87,7 +87,14 @@ public final class SwarmStore {
 
     /** What {@link #announce} did. */
     public enum Outcome {
-        ACCEPTED, REFUSED, FULL
+        /** Applied (or a {@code stopped} for a peer that was not there). */
+        ACCEPTED,
+        /** The admission predicate (the access list) refuses the torrent. */
+        REFUSED,
+        /** No room: a new torrent or peer past the budget, or a new torrent past the torrent cap. */
+        FULL,
+        /** A new torrent that the announce may not create ({@link Announce#mayCreateTorrent}). */
+        LIMITED
     }
 
     public int shardCount() {
@@ -128,11 +135,15 @@ public final class SwarmStore {
                 if (a.event == Announce.Event.STOPPED) {
                     return Outcome.ACCEPTED;
                 }
+                if (!a.mayCreateTorrent) {
+                    return Outcome.LIMITED;
+                }
                 if (table.size() >= maxTorrentsPerShard
                         || !hasRoom(shard, table.bytesToAddOne() + Swarm.newSwarmBytes(a.family == 6))) {
                     return Outcome.FULL;
                 }
                 swarm = table.getOrCreate(h.high, h.middle, h.low);
+                out.createdTorrent = true;
             } else {
                 swarmBytes = swarm.bytes();
             }

@@ -154,6 +154,34 @@ class TrackerLogicTest {
         assertEquals(0, reply.peers4Count);
     }
 
+    @Test
+    void aClientOverItsLimitsIsRefusedWhileOthersAreServed() {
+        SwarmStore store = new SwarmStore(16, 45, () -> now);
+        long[] nanos = {0};
+        TrackerLogic logic = new TrackerLogic(store, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
+                a -> recorded.add(a.event + " " + a.port), new RandomPeers(0, 0, 1024, 65535), counters,
+                new ClientLimits(3, 2, 64, () -> nanos[0]));
+
+        assertEquals(AnnounceOutcome.SERVED,
+                logic.announce(announce(ALLOWED, 0x0A000001, 6881, Announce.Event.STARTED), Protocol.UDP, reply));
+        assertEquals(AnnounceOutcome.SERVED,
+                logic.announce(announce(LISTED, 0x0A000001, 6881, Announce.Event.STARTED), Protocol.UDP, reply));
+        assertEquals(AnnounceOutcome.TORRENT_RATE_LIMITED,
+                logic.announce(announce(0x3000_0000_0000_0000L, 0x0A000001, 6881, Announce.Event.STARTED),
+                        Protocol.UDP, reply), "a third new torrent in the minute");
+        assertEquals(AnnounceOutcome.RATE_LIMITED,
+                logic.announce(announce(ALLOWED, 0x0A000001, 6881, Announce.Event.NONE), Protocol.UDP, reply),
+                "a fourth request in the second");
+        assertEquals(AnnounceOutcome.SERVED,
+                logic.announce(announce(0x3000_0000_0000_0000L, 0x0A000002, 6881, Announce.Event.STARTED),
+                        Protocol.UDP, reply), "another client creates the torrent");
+
+        assertEquals(3, store.torrents());
+        assertEquals(1, counters.errors(Protocol.UDP, ErrorReason.RATE_LIMITED));
+        assertEquals(1, counters.errors(Protocol.UDP, ErrorReason.TORRENT_RATE_LIMITED));
+        assertEquals(3, recorded.size(), "refused announces never reach the siblings");
+    }
+
     private static InfoHashSet blacklistOfSet(long high) {
         TorrentRows rows = new TorrentRows();
         rows.visit(high, 7, 9, 0, 0, 0);

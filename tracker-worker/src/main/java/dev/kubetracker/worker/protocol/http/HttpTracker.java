@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.logic.AnnounceOutcome;
 import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.TrustedProxies;
@@ -103,11 +104,15 @@ public final class HttpTracker {
                 return;
             }
             body.clear();
-            int status = scrape.handle(request.target(), request.targetLength(), client.family, body);
-            if (status == ScrapeHandler.NO_INFO_HASH) {
+            int status = scrape.handle(request.target(), request.targetLength(), client, body);
+            if (status != ScrapeHandler.NO_INFO_HASH) {
+                send(connection, status);
+            } else if (logic.admitRequest(RequestCounters.Protocol.HTTP, client)) {
                 streamFullScrape(request, connection, FullScrapeStream.Format.BENCODE);
             } else {
-                send(connection, status);
+                body.clear();
+                BencodeWriter.failure(body, AnnounceOutcome.RATE_LIMITED.failureReason());
+                send(connection, HttpResult.OK);
             }
         } else if (request.pathIs("/stats")) {
             serveStats(request, connection);

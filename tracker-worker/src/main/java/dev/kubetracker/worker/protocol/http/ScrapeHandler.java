@@ -1,6 +1,8 @@
 package dev.kubetracker.worker.protocol.http;
 
+import dev.kubetracker.worker.logic.AnnounceOutcome;
 import dev.kubetracker.worker.logic.TrackerLogic;
+import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
@@ -38,7 +40,7 @@ final class ScrapeHandler {
     static final int NO_INFO_HASH = -1;
 
     /** Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. */
-    int handle(byte[] target, int targetLength, int family, ByteBuf out) {
+    int handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
         int n = 0;
         int named = 0;
         boolean anyNamed = false;
@@ -64,7 +66,10 @@ final class ScrapeHandler {
         if (!anyNamed) {
             return NO_INFO_HASH;
         }
-        logic.countScrape(RequestCounters.Protocol.HTTP, family);
+        if (!logic.admitScrape(RequestCounters.Protocol.HTTP, client)) {
+            BencodeWriter.failure(out, AnnounceOutcome.RATE_LIMITED.failureReason());
+            return HttpResult.OK;
+        }
         BencodeWriter.dictStart(out);
         BencodeWriter.string(out, "files");
         BencodeWriter.dictStart(out);

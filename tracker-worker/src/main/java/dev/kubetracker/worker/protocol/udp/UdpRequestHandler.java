@@ -125,7 +125,9 @@ public final class UdpRequestHandler {
         if (hashes == 0) {
             return error(out, r, ErrorReason.MALFORMED_REQUEST, "scrape without info_hash");
         }
-        logic.countScrape(RequestCounters.Protocol.UDP, client.family);
+        if (!logic.admitScrape(RequestCounters.Protocol.UDP, client)) {
+            return refusal(out, r, AnnounceOutcome.RATE_LIMITED.failureReason());
+        }
         UdpReply.scrapeHeader(out, r.transactionId());
         for (int i = 0; i < hashes; i++) {
             logic.scrape(r.scrapeHashHigh(i), r.scrapeHashMiddle(i), r.scrapeHashLow(i), counts);
