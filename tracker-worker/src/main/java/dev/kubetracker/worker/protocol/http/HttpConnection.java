@@ -31,15 +31,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] GZIP = ascii("Content-Encoding: gzip\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
-    private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
-    private static final byte[] BAD_REQUEST = ascii("HTTP/1.1 400 Bad Request\r\n");
-    private static final byte[] NOT_FOUND = ascii("HTTP/1.1 404 Not Found\r\n");
-    private static final byte[] METHOD_NOT_ALLOWED = ascii("HTTP/1.1 405 Method Not Allowed\r\n");
-    private static final byte[] URI_TOO_LONG = ascii("HTTP/1.1 414 URI Too Long\r\n");
-    private static final byte[] HEADERS_TOO_LARGE = ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
-    private static final byte[] INTERNAL_ERROR = ascii("HTTP/1.1 500 Internal Server Error\r\n");
-    private static final byte[] UNAVAILABLE = ascii("HTTP/1.1 503 Service Unavailable\r\n");
-    private static final byte[] VERSION_NOT_SUPPORTED = ascii("HTTP/1.1 505 HTTP Version Not Supported\r\n");
 
     private final HttpTracker tracker;
     private final HttpRequestHead head;
@@ -252,7 +243,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
      * Writes a complete reply: status line, headers, {@code body} (read, not released). With
      * {@code extraHeader} (a whole line without CRLF, e.g. {@code Allow: GET}) or null.
      */
-    void respond(int status, String contentType, ByteBuf body, String extraHeader) {
+    void respond(HttpStatus status, String contentType, ByteBuf body, String extraHeader) {
         if (closing) {
             return;
         }
@@ -275,8 +266,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void writeStatusAndType(ByteBuf out, int status, String contentType) {
-        out.writeBytes(statusLine(status));
+    private void writeStatusAndType(ByteBuf out, HttpStatus status, String contentType) {
+        status.writeStatusLine(out);
         out.writeBytes(CONTENT_TYPE);
         out.writeCharSequence(contentType, StandardCharsets.ISO_8859_1);
         out.writeBytes(CRLF);
@@ -344,7 +335,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             keepAlive = false;
         }
         ByteBuf out = ctx.alloc().ioBuffer(192);
-        writeStatusAndType(out, 200, contentType);
+        writeStatusAndType(out, HttpStatus.OK, contentType);
         if (gzip) {
             out.writeBytes(GZIP);
         }
@@ -411,20 +402,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     void closeIdle() {
         closing = true;
         ctx.close();
-    }
-
-    private static byte[] statusLine(int status) {
-        return switch (status) {
-            case 200 -> OK;
-            case 400 -> BAD_REQUEST;
-            case 404 -> NOT_FOUND;
-            case 405 -> METHOD_NOT_ALLOWED;
-            case 414 -> URI_TOO_LONG;
-            case 431 -> HEADERS_TOO_LARGE;
-            case 503 -> UNAVAILABLE;
-            case 505 -> VERSION_NOT_SUPPORTED;
-            default -> INTERNAL_ERROR;
-        };
     }
 
     private static byte[] ascii(String s) {

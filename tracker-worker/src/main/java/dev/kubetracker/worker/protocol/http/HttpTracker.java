@@ -72,10 +72,10 @@ public final class HttpTracker {
         onRefused(result);
         connection.closeAfterReply();
         switch (result) {
-            case LINE_TOO_LONG -> sendFailure(connection, 414, "request line too long");
-            case HEAD_TOO_LARGE -> sendFailure(connection, 431, "request headers too large");
-            case UNSUPPORTED_VERSION -> sendFailure(connection, 505, "only HTTP/1.0 and HTTP/1.1 are supported");
-            default -> sendFailure(connection, HttpResult.BAD_REQUEST, "malformed HTTP request");
+            case LINE_TOO_LONG -> sendFailure(connection, HttpStatus.URI_TOO_LONG, "request line too long");
+            case HEAD_TOO_LARGE -> sendFailure(connection, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+            case UNSUPPORTED_VERSION -> sendFailure(connection, HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are supported");
+            default -> sendFailure(connection, HttpStatus.BAD_REQUEST, "malformed HTTP request");
         }
     }
 
@@ -90,7 +90,7 @@ public final class HttpTracker {
         if (!request.isGet()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
             connection.closeAfterReply(); // a HEAD client would take this body for the next reply's head
-            sendFailure(connection, 405, "only GET is supported", "Allow: GET");
+            sendFailure(connection, HttpStatus.METHOD_NOT_ALLOWED, "only GET is supported", "Allow: GET");
             return;
         }
         if (request.pathEndsWith("/announce")) {
@@ -103,8 +103,8 @@ public final class HttpTracker {
                 return;
             }
             body.clear();
-            int status = scrape.handle(request.target(), request.targetLength(), client.family, body);
-            if (status == ScrapeHandler.NO_INFO_HASH) {
+            HttpStatus status = scrape.handle(request.target(), request.targetLength(), client.family, body);
+            if (status == null) { // names no info_hash
                 streamFullScrape(request, connection, FullScrapeStream.Format.BENCODE);
             } else {
                 send(connection, status);
@@ -113,7 +113,7 @@ public final class HttpTracker {
             serveStats(request, connection);
         } else {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_FOUND);
-            sendFailure(connection, HttpResult.NOT_FOUND, "not found: announce to /announce, scrape at /scrape");
+            sendFailure(connection, HttpStatus.NOT_FOUND, "not found: announce to /announce, scrape at /scrape");
         }
     }
 
@@ -122,14 +122,14 @@ public final class HttpTracker {
         InetSocketAddress remote = connection.remoteAddress();
         if (remote == null || remote.getAddress() == null || !client.set(remote.getAddress())) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-            sendFailure(connection, HttpResult.BAD_REQUEST, "cannot tell the client's address");
+            sendFailure(connection, HttpStatus.BAD_REQUEST, "cannot tell the client's address");
             return false;
         }
         // Every X-Forwarded-For line, in order, as one list: a proxy may append its own line after one the
         // client sent, and only the right-most entries are the proxies' word.
         if (!trustedProxies.isEmpty() && !trustedProxies.resolve(client, request.forwardedFor(), scratch)) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-            sendFailure(connection, HttpResult.BAD_REQUEST, "malformed X-Forwarded-For");
+            sendFailure(connection, HttpStatus.BAD_REQUEST, "malformed X-Forwarded-For");
             return false;
         }
         return true;
@@ -213,7 +213,7 @@ public final class HttpTracker {
                     statsExecutor);
         } catch (RejectedExecutionException e) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            sendFailure(connection, 503, "busy: too many stats requests in progress, retry later", "Retry-After: 5");
+            sendFailure(connection, HttpStatus.SERVICE_UNAVAILABLE, "busy: too many stats requests in progress, retry later", "Retry-After: 5");
             return;
         }
         connection.beginAsync();
@@ -222,9 +222,9 @@ public final class HttpTracker {
                 if (failure != null) {
                     LOG.error("stats failed", failure);
                     counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
-                    sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
+                    sendFailure(connection, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
                 } else if (text != null) {
-                    connection.respond(HttpResult.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
+                    connection.respond(HttpStatus.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
                 }
             } finally {
                 connection.endAsync();
@@ -235,7 +235,7 @@ public final class HttpTracker {
     private void streamFullScrape(HttpRequestHead request, HttpConnection connection, FullScrapeStream.Format format) {
         if (!fullScrapeSlots.tryAcquire()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            sendFailure(connection, 503, "busy: too many full scrapes in progress, retry later", "Retry-After: 30");
+            sendFailure(connection, HttpStatus.SERVICE_UNAVAILABLE, "busy: too many full scrapes in progress, retry later", "Retry-After: 30");
             return;
         }
         boolean gzip = acceptsGzip(request.acceptEncoding());
@@ -247,18 +247,18 @@ public final class HttpTracker {
         counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
         body.clear();
         body.writeCharSequence("<title>Invalid Request</title>\n", StandardCharsets.US_ASCII);
-        connection.respond(HttpResult.BAD_REQUEST, "text/html", body, null);
+        connection.respond(HttpStatus.BAD_REQUEST, "text/html", body, null);
     }
 
-    private void send(HttpConnection connection, int status) {
+    private void send(HttpConnection connection, HttpStatus status) {
         connection.respond(status, TEXT, body, null);
     }
 
-    private void sendFailure(HttpConnection connection, int status, String message) {
+    private void sendFailure(HttpConnection connection, HttpStatus status, String message) {
         sendFailure(connection, status, message, null);
     }
 
-    private void sendFailure(HttpConnection connection, int status, String message, String extraHeader) {
+    private void sendFailure(HttpConnection connection, HttpStatus status, String message, String extraHeader) {
         body.clear();
         BencodeWriter.failure(body, message);
         connection.respond(status, TEXT, body, extraHeader);
@@ -266,6 +266,6 @@ public final class HttpTracker {
 
     /** The bencoded 500 for a request that failed before any reply was written. */
     void writeInternalError(HttpConnection connection) {
-        sendFailure(connection, HttpResult.INTERNAL_ERROR, "internal error");
+        sendFailure(connection, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
     }
 }
