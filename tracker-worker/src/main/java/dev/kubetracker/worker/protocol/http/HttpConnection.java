@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * One client connection on the HTTP port, the only handler in its pipeline: it finds each request head
- * in the received bytes, hands it to the event loop's {@link HttpTracker}, and writes the reply head
+ * in the received bytes, hands it to the event loop's {@link HttpRequestRouter}, and writes the reply head
  * and body in one buffer. Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked
  * not to); requests behind an asynchronous reply (stats, a streamed full scrape) wait their turn.
  * A request with a body is answered and the connection closed: trackers never read bodies.
@@ -32,7 +32,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] GZIP = ascii("Content-Encoding: gzip\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
 
-    private final HttpTracker tracker;
+    private final HttpRequestRouter router;
     private final HttpRequestHead head;
     private final IdleConnections idle;
     private ChannelHandlerContext ctx;
@@ -58,8 +58,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean linked;
     long lastActiveNanos;
 
-    HttpConnection(HttpTracker tracker, HttpRequestHead head, IdleConnections idle) {
-        this.tracker = tracker;
+    HttpConnection(HttpRequestRouter router, HttpRequestHead head, IdleConnections idle) {
+        this.router = router;
         this.head = head;
         this.idle = idle;
     }
@@ -68,7 +68,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         idle.touch(this, System.nanoTime());
-        tracker.onConnection();
+        router.onConnection();
     }
 
     @Override
@@ -83,7 +83,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         if (!busy) {
             serveBuffered();
         } else if (pending != null && pending.readableBytes() > maxBuffered()) {
-            tracker.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
+            router.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
             ctx.close(); // a client that floods requests behind a long reply without reading it
         }
     }
@@ -177,7 +177,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (result != HttpRequestHead.Result.COMPLETE) {
                 keepAlive = false;
                 http10 = false;
-                tracker.refuse(result, this);
+                router.refuse(result, this);
                 return;
             }
             pending.skipBytes(head.length());
@@ -185,7 +185,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             idle.touch(this, System.nanoTime());
             http10 = head.isHttp10();
             keepAlive = head.keepAlive() && !head.hasBody();
-            tracker.serve(head, this);
+            router.serve(head, this);
             if (pending != null && !pending.isReadable()) {
                 releasePending();
             }
@@ -395,7 +395,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         keepAlive = false;
-        tracker.writeInternalError(this);
+        router.writeInternalError(this);
     }
 
     /** Called by {@link IdleConnections}: nothing was asked for too long. */

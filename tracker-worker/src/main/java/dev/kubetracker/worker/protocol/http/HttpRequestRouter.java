@@ -17,12 +17,13 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
- * The client port's request handler: {@code .../announce}, {@code .../scrape} (behind any path
- * prefix, so tracker URLs with a path segment work) and {@code /stats}. One instance per event-loop
- * thread; its parsers and reply buffer are reused request after request.
+ * Routes a parsed request of the client port to its handler: {@code .../announce}, {@code .../scrape}
+ * (behind any path prefix, so tracker URLs with a path segment work) and {@code /stats}; resolves the
+ * client's address for the first two. One instance per event-loop thread; its parsers and reply buffer
+ * are reused request after request.
  */
-public final class HttpTracker {
-    private static final Logger LOG = Logger.getLogger(HttpTracker.class);
+public final class HttpRequestRouter {
+    private static final Logger LOG = Logger.getLogger(HttpRequestRouter.class);
     private static final String TEXT = "text/plain";
 
     private final TrackerLogic logic;
@@ -39,7 +40,7 @@ public final class HttpTracker {
     /** The reply body, written here and copied behind the reply head (one small copy, no allocation). */
     private final ByteBuf body = Unpooled.buffer(1024);
 
-    public HttpTracker(TrackerLogic logic, int scrapeMaxHashes, RequestCounters counters, TrackerStats stats,
+    public HttpRequestRouter(TrackerLogic logic, int scrapeMaxHashes, RequestCounters counters, TrackerStats stats,
                        TrustedProxies trustedProxies, FullScrapeSlots fullScrapeSlots, Executor statsExecutor) {
         this.fullScrapeSlots = fullScrapeSlots;
         this.logic = logic;

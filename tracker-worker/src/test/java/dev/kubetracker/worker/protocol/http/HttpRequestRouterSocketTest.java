@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The real worker on loopback, spoken to over real TCP sockets. */
 @QuarkusTest
-class HttpTrackerSocketTest {
+class HttpRequestRouterSocketTest {
     static final int PORT = 16969;
 
     @Inject
@@ -333,13 +333,13 @@ class HttpTrackerSocketTest {
 
     @Test
     void readsAcceptEncodingQualityValues() {
-        assertTrue(HttpTracker.acceptsGzip("gzip"));
-        assertTrue(HttpTracker.acceptsGzip("deflate, gzip;q=0.5"));
-        assertTrue(HttpTracker.acceptsGzip("br, *"));
-        assertFalse(HttpTracker.acceptsGzip("gzip; q=0"));
-        assertFalse(HttpTracker.acceptsGzip("gzip;q=0.0, identity"));
-        assertFalse(HttpTracker.acceptsGzip("identity"));
-        assertFalse(HttpTracker.acceptsGzip((String) null));
+        assertTrue(HttpRequestRouter.acceptsGzip("gzip"));
+        assertTrue(HttpRequestRouter.acceptsGzip("deflate, gzip;q=0.5"));
+        assertTrue(HttpRequestRouter.acceptsGzip("br, *"));
+        assertFalse(HttpRequestRouter.acceptsGzip("gzip; q=0"));
+        assertFalse(HttpRequestRouter.acceptsGzip("gzip;q=0.0, identity"));
+        assertFalse(HttpRequestRouter.acceptsGzip("identity"));
+        assertFalse(HttpRequestRouter.acceptsGzip((String) null));
     }
 
     @Test
