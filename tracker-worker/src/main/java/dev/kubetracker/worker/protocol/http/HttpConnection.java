@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * not to); requests behind an asynchronous reply (stats, a streamed full scrape) wait their turn.
  * A request with a body is answered and the connection closed: trackers never read bodies.
  */
-final class HttpConnection extends ChannelInboundHandlerAdapter {
+final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpResponder {
     private static final Logger LOG = Logger.getLogger(HttpConnection.class);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
@@ -31,6 +31,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] GZIP = ascii("Content-Encoding: gzip\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+    /** The body of the 500 for a request that failed inside the tracker (shared, read-only). */
+    private static final ByteBuf INTERNAL_ERROR_BODY = failureBody("internal error");
 
     private final HttpRequestRouter router;
     private final HttpRequestHead head;
@@ -226,24 +228,23 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         scanned = 0;
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) ctx.channel().remoteAddress();
     }
 
-    EventLoop eventLoop() {
+    @Override
+    public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
     }
 
-    /** The reply to the current request ends the connection, whatever the client asked. */
-    void closeAfterReply() {
+    @Override
+    public void closeAfterReply() {
         keepAlive = false;
     }
 
-    /**
-     * Writes a complete reply: status line, headers, {@code body} (read, not released). With
-     * {@code extraHeader} (a whole line without CRLF, e.g. {@code Allow: GET}) or null.
-     */
-    void respond(HttpStatus status, String contentType, ByteBuf body, String extraHeader) {
+    @Override
+    public void respond(HttpStatus status, String contentType, ByteBuf body, String extraHeader) {
         if (closing) {
             return;
         }
@@ -297,13 +298,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** The reply will come later, from another task on this event loop ({@link #endAsync}). */
-    void beginAsync() {
+    @Override
+    public void beginAsync() {
         busy = true;
     }
 
-    /** The asynchronous reply is written: serve what the client sent meanwhile. */
-    void endAsync() {
+    @Override
+    public void endAsync() {
         busy = false;
         if (!closing) {
             idle.touch(this, System.nanoTime());
@@ -318,16 +319,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    /** Whether the connection is still open (readable from any thread). */
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return ctx.channel().isActive();
     }
 
-    /**
-     * Starts a streamed reply of unknown length: chunked for HTTP/1.1, delimited by closing the
-     * connection for HTTP/1.0 (which has no chunks).
-     */
-    void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
+    @Override
+    public void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
         beginAsync();
         this.stream = stream;
         chunked = !http10;
@@ -347,12 +345,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.write(out, ctx.voidPromise());
     }
 
-    boolean streamWritable() {
+    @Override
+    public boolean streamWritable() {
         return !closing && ctx.channel().isWritable();
     }
 
-    /** Sends {@code data} (taking ownership) as the next part of the streamed reply. */
-    void writeChunk(ByteBuf data) {
+    @Override
+    public void writeChunk(ByteBuf data) {
         if (closing) {
             data.release();
             return;
@@ -370,8 +369,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Ends the streamed reply; the connection goes on to the next request unless it must close. */
-    void endStream() {
+    @Override
+    public void endStream() {
         stream = null;
         if (closing) {
             return;
@@ -387,21 +386,27 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.channel().eventLoop().execute(this::endAsync);
     }
 
-    /** A request failed inside the tracker: a 500 if no reply has begun, else the connection ends. */
-    void failRequest() {
+    @Override
+    public void failRequest() {
         if (busy || closing) {
             closing = true;
             ctx.close();
             return;
         }
         keepAlive = false;
-        router.writeInternalError(this);
+        respond(HttpStatus.INTERNAL_SERVER_ERROR, TEXT_PLAIN, INTERNAL_ERROR_BODY, null);
     }
 
     /** Called by {@link IdleConnections}: nothing was asked for too long. */
     void closeIdle() {
         closing = true;
         ctx.close();
+    }
+
+    private static ByteBuf failureBody(String message) {
+        ByteBuf body = Unpooled.buffer();
+        BencodeWriter.failure(body, message);
+        return Unpooled.unreleasableBuffer(body.asReadOnly());
     }
 
     private static byte[] ascii(String s) {

@@ -3,7 +3,6 @@ package dev.kubetracker.worker.protocol.http;
 import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.TrustedProxies;
-import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import dev.kubetracker.worker.stats.TrackerStats;
@@ -24,7 +23,6 @@ import org.jboss.logging.Logger;
  */
 public final class HttpRequestRouter {
     private static final Logger LOG = Logger.getLogger(HttpRequestRouter.class);
-    private static final String TEXT = "text/plain";
 
     private final TrackerLogic logic;
     private final RequestCounters counters;
@@ -57,7 +55,7 @@ public final class HttpRequestRouter {
         counters.tcpAccept();
     }
 
-    void serve(HttpRequestHead request, HttpConnection connection) {
+    void serve(HttpRequestHead request, HttpResponder connection) {
         try {
             dispatch(request, connection);
         } catch (RuntimeException e) {
@@ -69,7 +67,7 @@ public final class HttpRequestRouter {
     }
 
     /** Answers a request the connection could not parse, and closes it. */
-    void refuse(HttpRequestHead.Result result, HttpConnection connection) {
+    void refuse(HttpRequestHead.Result result, HttpResponder connection) {
         onRefused(result);
         connection.closeAfterReply();
         switch (result) {
@@ -87,7 +85,7 @@ public final class HttpRequestRouter {
         counters.error(RequestCounters.Protocol.HTTP, tooLong ? ErrorReason.REQUEST_TOO_LONG : ErrorReason.MALFORMED_REQUEST);
     }
 
-    private void dispatch(HttpRequestHead request, HttpConnection connection) {
+    private void dispatch(HttpRequestHead request, HttpResponder connection) {
         if (!request.isGet()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
             connection.closeAfterReply(); // a HEAD client would take this body for the next reply's head
@@ -119,7 +117,7 @@ public final class HttpRequestRouter {
     }
 
     /** Sets {@link #client} from the connection, or from X-Forwarded-For when a trusted proxy sent it. */
-    private boolean resolveClient(HttpRequestHead request, HttpConnection connection) {
+    private boolean resolveClient(HttpRequestHead request, HttpResponder connection) {
         InetSocketAddress remote = connection.remoteAddress();
         if (remote == null || remote.getAddress() == null || !client.set(remote.getAddress())) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
@@ -169,7 +167,7 @@ public final class HttpRequestRouter {
      * opentracker's {@code /stats?mode=...&format=...}. Replies close the connection, as opentracker
      * does: exporters read the body to the end of the stream.
      */
-    private void serveStats(HttpRequestHead request, HttpConnection connection) {
+    private void serveStats(HttpRequestHead request, HttpResponder connection) {
         String mode = "peer";
         String format = "ben";
         statsQuery.reset(request.target(), request.targetLength());
@@ -225,7 +223,7 @@ public final class HttpRequestRouter {
                     counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
                     sendFailure(connection, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
                 } else if (text != null) {
-                    connection.respond(HttpStatus.OK, TEXT, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
+                    connection.respond(HttpStatus.OK, HttpResponder.TEXT_PLAIN, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
                 }
             } finally {
                 connection.endAsync();
@@ -233,7 +231,7 @@ public final class HttpRequestRouter {
         }, connection.eventLoop());
     }
 
-    private void streamFullScrape(HttpRequestHead request, HttpConnection connection, FullScrapeStream.Format format) {
+    private void streamFullScrape(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format) {
         if (!fullScrapeSlots.tryAcquire()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
             sendFailure(connection, HttpStatus.SERVICE_UNAVAILABLE, "busy: too many full scrapes in progress, retry later", "Retry-After: 30");
@@ -244,29 +242,23 @@ public final class HttpRequestRouter {
         new FullScrapeStream(logic, connection, format, gzip, counters, fullScrapeSlots::release).start();
     }
 
-    private void invalidStatsRequest(HttpConnection connection) {
+    private void invalidStatsRequest(HttpResponder connection) {
         counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
         body.clear();
         body.writeCharSequence("<title>Invalid Request</title>\n", StandardCharsets.US_ASCII);
         connection.respond(HttpStatus.BAD_REQUEST, "text/html", body, null);
     }
 
-    private void send(HttpConnection connection, HttpStatus status) {
-        connection.respond(status, TEXT, body, null);
+    private void send(HttpResponder connection, HttpStatus status) {
+        connection.respond(status, HttpResponder.TEXT_PLAIN, body, null);
     }
 
-    private void sendFailure(HttpConnection connection, HttpStatus status, String message) {
+    private void sendFailure(HttpResponder connection, HttpStatus status, String message) {
         sendFailure(connection, status, message, null);
     }
 
-    private void sendFailure(HttpConnection connection, HttpStatus status, String message, String extraHeader) {
-        body.clear();
-        BencodeWriter.failure(body, message);
-        connection.respond(status, TEXT, body, extraHeader);
+    private void sendFailure(HttpResponder connection, HttpStatus status, String message, String extraHeader) {
+        connection.respondFailure(status, message, extraHeader, body);
     }
 
-    /** The bencoded 500 for a request that failed before any reply was written. */
-    void writeInternalError(HttpConnection connection) {
-        sendFailure(connection, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
-    }
 }
