@@ -9,10 +9,7 @@ import dev.kubetracker.worker.stats.TrackerStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,30 +21,25 @@ import org.jboss.logging.Logger;
 public final class HttpRequestRouter {
     private static final Logger LOG = Logger.getLogger(HttpRequestRouter.class);
 
-    private final TrackerLogic logic;
     private final RequestCounters counters;
-    private final TrackerStats stats;
     private final TrustedProxies trustedProxies;
-    private final Executor statsExecutor;
-    private final FullScrapeSlots fullScrapeSlots;
     private final AnnounceHandler announce;
     private final ScrapeHandler scrape;
-    private final QueryParser statsQuery = new QueryParser();
+    private final FullScrapeStarter fullScrapes;
+    private final StatsHandler stats;
     private final ClientAddress client = new ClientAddress();
     private final ClientAddress scratch = new ClientAddress();
     /** The reply body, written here and copied behind the reply head (one small copy, no allocation). */
     private final ByteBuf body = Unpooled.buffer(1024);
 
     public HttpRequestRouter(TrackerLogic logic, int scrapeMaxHashes, RequestCounters counters, TrackerStats stats,
-                       TrustedProxies trustedProxies, FullScrapeSlots fullScrapeSlots, Executor statsExecutor) {
-        this.fullScrapeSlots = fullScrapeSlots;
-        this.logic = logic;
+                             TrustedProxies trustedProxies, FullScrapeSlots fullScrapeSlots, Executor statsExecutor) {
         this.counters = counters;
-        this.stats = stats;
         this.trustedProxies = trustedProxies;
-        this.statsExecutor = statsExecutor;
         this.announce = new AnnounceHandler(logic, counters);
         this.scrape = new ScrapeHandler(logic, counters, scrapeMaxHashes);
+        this.fullScrapes = new FullScrapeStarter(logic, counters, fullScrapeSlots);
+        this.stats = new StatsHandler(stats, counters, statsExecutor, fullScrapes);
     }
 
     /** Counts an accepted connection (opentracker's {@code tcp accept}). */
@@ -104,12 +96,12 @@ public final class HttpRequestRouter {
             body.clear();
             HttpStatus status = scrape.handle(request.target(), request.targetLength(), client.family, body);
             if (status == null) { // names no info_hash
-                streamFullScrape(request, connection, FullScrapeStream.Format.BENCODE);
+                fullScrapes.start(request, connection, FullScrapeStream.Format.BENCODE);
             } else {
                 send(connection, status);
             }
         } else if (request.pathIs("/stats")) {
-            serveStats(request, connection);
+            stats.handle(request, connection);
         } else {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.NOT_FOUND);
             sendFailure(connection, HttpStatus.NOT_FOUND, "not found: announce to /announce, scrape at /scrape");
@@ -132,121 +124,6 @@ public final class HttpRequestRouter {
             return false;
         }
         return true;
-    }
-
-    /** Whether Accept-Encoding allows gzip (or {@code *}) with a q-value above zero. */
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String part : acceptEncoding.split(",")) {
-            String[] fields = part.split(";");
-            String coding = fields[0].trim().toLowerCase(java.util.Locale.ROOT);
-            if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("*")) {
-                continue;
-            }
-            double q = 1;
-            for (int i = 1; i < fields.length; i++) {
-                String f = fields[i].trim();
-                if (f.startsWith("q=") || f.startsWith("Q=")) {
-                    try {
-                        q = Double.parseDouble(f.substring(2).trim());
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
-                }
-            }
-            if (q > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * opentracker's {@code /stats?mode=...&format=...}. Replies close the connection, as opentracker
-     * does: exporters read the body to the end of the stream.
-     */
-    private void serveStats(HttpRequestHead request, HttpResponder connection) {
-        String mode = "peer";
-        String format = "ben";
-        statsQuery.reset(request.target(), request.targetLength());
-        while (statsQuery.next()) {
-            if (statsQuery.keyIs("mode")) {
-                mode = new String(statsQuery.value(), 0, statsQuery.valueLength(), StandardCharsets.ISO_8859_1);
-            } else if (statsQuery.keyIs("format")) {
-                format = new String(statsQuery.value(), 0, statsQuery.valueLength(), StandardCharsets.ISO_8859_1);
-            }
-        }
-        connection.closeAfterReply();
-        if (statsQuery.failed()) {
-            invalidStatsRequest(connection);
-            return;
-        }
-        if (mode.equals("tpbs")) {
-            FullScrapeStream.Format f = switch (format) {
-                case "ben" -> FullScrapeStream.Format.BENCODE;
-                case "txt" -> FullScrapeStream.Format.TEXT;
-                case "txtp" -> FullScrapeStream.Format.TEXT_PLUS;
-                case "bin" -> FullScrapeStream.Format.BINARY;
-                case "url" -> FullScrapeStream.Format.URL;
-                default -> null;
-            };
-            if (f == null) {
-                invalidStatsRequest(connection);
-                return;
-            }
-            streamFullScrape(request, connection, f);
-            return;
-        }
-        if (!stats.knows(mode)) {
-            invalidStatsRequest(connection);
-            return;
-        }
-        // Some modes walk the whole store (top100): off the event loop, which must keep serving announces.
-        // The renderer is one thread with a short queue: past it, clients are told to come back.
-        String chosen = mode;
-        CompletableFuture<String> rendering;
-        try {
-            rendering = CompletableFuture.supplyAsync(() -> connection.isOpen() ? stats.render(chosen) : null,
-                    statsExecutor);
-        } catch (RejectedExecutionException e) {
-            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            sendFailure(connection, HttpStatus.SERVICE_UNAVAILABLE, "busy: too many stats requests in progress, retry later", "Retry-After: 5");
-            return;
-        }
-        connection.beginAsync();
-        rendering.whenCompleteAsync((text, failure) -> {
-            try {
-                if (failure != null) {
-                    LOG.error("stats failed", failure);
-                    counters.error(RequestCounters.Protocol.HTTP, ErrorReason.INTERNAL);
-                    sendFailure(connection, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
-                } else if (text != null) {
-                    connection.respond(HttpStatus.OK, HttpResponder.TEXT_PLAIN, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)), null);
-                }
-            } finally {
-                connection.endAsync();
-            }
-        }, connection.eventLoop());
-    }
-
-    private void streamFullScrape(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format) {
-        if (!fullScrapeSlots.tryAcquire()) {
-            counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            sendFailure(connection, HttpStatus.SERVICE_UNAVAILABLE, "busy: too many full scrapes in progress, retry later", "Retry-After: 30");
-            return;
-        }
-        boolean gzip = acceptsGzip(request.acceptEncoding());
-        counters.fullScrape(gzip);
-        new FullScrapeStream(logic, connection, format, gzip, counters, fullScrapeSlots::release).start();
-    }
-
-    private void invalidStatsRequest(HttpResponder connection) {
-        counters.error(RequestCounters.Protocol.HTTP, ErrorReason.MALFORMED_REQUEST);
-        body.clear();
-        body.writeCharSequence("<title>Invalid Request</title>\n", StandardCharsets.US_ASCII);
-        connection.respond(HttpStatus.BAD_REQUEST, "text/html", body, null);
     }
 
     private void send(HttpResponder connection, HttpStatus status) {

@@ -333,13 +333,13 @@ class HttpRequestRouterSocketTest {
 
     @Test
     void readsAcceptEncodingQualityValues() {
-        assertTrue(HttpRequestRouter.acceptsGzip("gzip"));
-        assertTrue(HttpRequestRouter.acceptsGzip("deflate, gzip;q=0.5"));
-        assertTrue(HttpRequestRouter.acceptsGzip("br, *"));
-        assertFalse(HttpRequestRouter.acceptsGzip("gzip; q=0"));
-        assertFalse(HttpRequestRouter.acceptsGzip("gzip;q=0.0, identity"));
-        assertFalse(HttpRequestRouter.acceptsGzip("identity"));
-        assertFalse(HttpRequestRouter.acceptsGzip((String) null));
+        assertTrue(FullScrapeStarter.acceptsGzip("gzip"));
+        assertTrue(FullScrapeStarter.acceptsGzip("deflate, gzip;q=0.5"));
+        assertTrue(FullScrapeStarter.acceptsGzip("br, *"));
+        assertFalse(FullScrapeStarter.acceptsGzip("gzip; q=0"));
+        assertFalse(FullScrapeStarter.acceptsGzip("gzip;q=0.0, identity"));
+        assertFalse(FullScrapeStarter.acceptsGzip("identity"));
+        assertFalse(FullScrapeStarter.acceptsGzip((String) null));
     }
 
     @Test
