@@ -16,9 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One client connection on the HTTP port, the only handler in its pipeline: it finds each request head
- * in the received bytes, hands it to the event loop's {@link HttpRequestRouter}, and writes the reply head
- * and body in one buffer. Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked
- * not to); requests behind an asynchronous reply (stats, a streamed full scrape) wait their turn.
+ * in the received bytes, hands it to the event loop's {@link HttpRequestRouter}, which answers through
+ * this connection's {@link HttpResponder} side, and writes the reply head and body in one buffer.
+ * Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked not to); requests behind an
+ * asynchronous reply (stats, a streamed full scrape) wait their turn ({@link ConnectionState}).
  * A request with a body is answered and the connection closed: trackers never read bodies.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpResponder {
@@ -40,19 +41,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
     private ChannelHandlerContext ctx;
     /** Received bytes not yet served: a partial request, or requests waiting behind an asynchronous reply. */
     private ByteBuf pending;
-    /** Inside channelRead: replies are flushed once, at channelReadComplete. */
-    private boolean reading;
-    /** An asynchronous reply is in progress; later requests wait. */
-    private boolean busy;
     /** How many of the bytes of {@link #pending} (from its reader index) hold no end of a request head. */
     private int scanned;
-    /** The client has sent its FIN: answer what is buffered, then close. */
-    private boolean inputShut;
-    private boolean closing;
-    private boolean keepAlive;
-    private boolean http10;
-    private boolean chunked;
+    private ConnectionState state = ConnectionState.SERVING;
+    /** The reply being streamed, while {@link ConnectionState#STREAMING}. */
     private FullScrapeStream stream;
+    /** Inside channelRead: replies are flushed once, at channelReadComplete. */
+    private boolean insideRead;
+    /** The client has sent its FIN: answer what it asked for, then close. */
+    private boolean inputShut;
+    /** The current request is HTTP/1.0: keep-alive must be said, and a stream is delimited by closing. */
+    private boolean http10;
+    /** The connection stays open after the current request's reply. */
+    private boolean keepAlive;
 
     // Links and clock of IdleConnections (owned by this connection's event loop).
     HttpConnection older;
@@ -76,13 +77,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf data = (ByteBuf) msg;
-        if (closing) {
+        if (state == ConnectionState.CLOSING) {
             data.release();
             return;
         }
-        reading = true;
+        insideRead = true;
         pending = pending == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), pending, data);
-        if (!busy) {
+        if (state == ConnectionState.SERVING) {
             serveBuffered();
         } else if (pending != null && pending.readableBytes() > maxBuffered()) {
             router.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
@@ -92,9 +93,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
+        insideRead = false;
         ctx.flush();
-        if (!ctx.channel().isWritable() && !closing) {
+        if (!ctx.channel().isWritable() && state != ConnectionState.CLOSING) {
             ctx.channel().config().setAutoRead(false); // replies back up: stop reading until they drain
         }
     }
@@ -103,9 +104,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
-            if (stream != null) {
+            if (state == ConnectionState.STREAMING) {
                 stream.pump();
-            } else if (!busy) {
+            } else if (state == ConnectionState.SERVING) {
                 resumeServing();
             }
         }
@@ -125,7 +126,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     /** Closes a half-closed connection once nothing it asked for is left (a partial head never completes). */
     private void closeIfInputShut() {
-        if (inputShut && !busy && !closing && ctx.channel().isWritable()) {
+        if (inputShut && state == ConnectionState.SERVING && ctx.channel().isWritable()) {
             keepAlive = false;
             sendAndClose(Unpooled.EMPTY_BUFFER);
         }
@@ -133,7 +134,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
+        state = ConnectionState.CLOSING;
         idle.remove(this);
         releasePending();
         if (stream != null) {
@@ -163,7 +164,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
      * takes); what is left waits in {@link #pending}, compacted so it never grows past one request.
      */
     private void serveBuffered() {
-        while (pending != null && !busy && !closing) {
+        while (pending != null && state == ConnectionState.SERVING) {
             if (!ctx.channel().isWritable()) {
                 ctx.channel().config().setAutoRead(false); // resumed by channelWritabilityChanged
                 break;
@@ -245,7 +246,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void respond(HttpStatus status, String contentType, ByteBuf body, String extraHeader) {
-        if (closing) {
+        if (state == ConnectionState.CLOSING) {
             return;
         }
         ByteBuf out = ctx.alloc().ioBuffer(192 + body.readableBytes());
@@ -283,7 +284,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
     }
 
     private void send(ByteBuf out) {
-        if (reading) {
+        if (insideRead) {
             ctx.write(out, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(out, ctx.voidPromise());
@@ -292,7 +293,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     /** Writes the last bytes of the connection and closes it once they are out. */
     private void sendAndClose(ByteBuf last) {
-        closing = true;
+        state = ConnectionState.CLOSING;
         releasePending();
         idle.remove(this);
         ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -300,13 +301,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void beginAsync() {
-        busy = true;
+        state = state.replyDeferred();
     }
 
     @Override
     public void endAsync() {
-        busy = false;
-        if (!closing) {
+        state = state.replyWritten();
+        if (state == ConnectionState.SERVING) {
             idle.touch(this, System.nanoTime());
             resumeServing();
         }
@@ -326,10 +327,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
-        beginAsync();
         this.stream = stream;
-        chunked = !http10;
-        if (!chunked) {
+        state = state.streamBegun();
+        if (!chunked()) {
             keepAlive = false;
         }
         ByteBuf out = ctx.alloc().ioBuffer(192);
@@ -337,7 +337,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
         if (gzip) {
             out.writeBytes(GZIP);
         }
-        if (chunked) {
+        if (chunked()) {
             out.writeBytes(CHUNKED);
         }
         writeConnectionHeader(out);
@@ -347,17 +347,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public boolean streamWritable() {
-        return !closing && ctx.channel().isWritable();
+        return state == ConnectionState.STREAMING && ctx.channel().isWritable();
     }
 
     @Override
     public void writeChunk(ByteBuf data) {
-        if (closing) {
+        if (state == ConnectionState.CLOSING) {
             data.release();
             return;
         }
         idle.touch(this, System.nanoTime()); // a client that reads the stream is not idle
-        if (chunked) {
+        if (chunked()) {
             ByteBuf size = ctx.alloc().ioBuffer(12);
             size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
             size.writeBytes(CRLF);
@@ -372,10 +372,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
     @Override
     public void endStream() {
         stream = null;
-        if (closing) {
+        state = state.streamEnded();
+        if (state == ConnectionState.CLOSING) {
             return;
         }
-        ByteBuf last = chunked ? ctx.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        ByteBuf last = chunked() ? ctx.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
         if (!keepAlive) {
             sendAndClose(last);
             return;
@@ -388,8 +389,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     @Override
     public void failRequest() {
-        if (busy || closing) {
-            closing = true;
+        if (state != ConnectionState.SERVING) {
+            state = ConnectionState.CLOSING;
             ctx.close();
             return;
         }
@@ -399,8 +400,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpR
 
     /** Called by {@link IdleConnections}: nothing was asked for too long. */
     void closeIdle() {
-        closing = true;
+        state = ConnectionState.CLOSING;
         ctx.close();
+    }
+
+    /** A streamed reply is chunked, except for HTTP/1.0, which has no chunks. */
+    private boolean chunked() {
+        return !http10;
     }
 
     private static ByteBuf failureBody(String message) {
