@@ -103,8 +103,8 @@ public class TrackerWorker {
                     new DefaultThreadFactory("tracker-stats", true));
             ExecutorService statsRenderer = statsExecutor;
             FullScrapeSlots fullScrapeSlots = new FullScrapeSlots(4);
-            http = HttpFrontend.bind(factory.httpSettings(), () -> new HttpRequestRouter(logic, scrapeMaxHashes, counters,
-                    stats, proxies, fullScrapeSlots, statsRenderer));
+            http = HttpFrontend.bind(factory.httpSettings(), () -> new HttpRequestRouter(logic, scrapeMaxHashes,
+                    counters, stats, proxies, fullScrapeSlots, statsRenderer));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",

@@ -27,8 +27,8 @@ final class FullScrapeStarter {
     void start(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format) {
         if (!slots.tryAcquire()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
-            connection.respondFailure(HttpStatus.SERVICE_UNAVAILABLE, "busy: too many full scrapes in progress, retry later",
-                    "Retry-After: 30", body);
+            connection.respondFailure(HttpStatus.SERVICE_UNAVAILABLE,
+                    "busy: too many full scrapes in progress, retry later", "Retry-After: 30", body);
             return;
         }
         boolean gzip = acceptsGzip(request.acceptEncoding());

@@ -64,8 +64,10 @@ public final class HttpRequestRouter {
         connection.closeAfterReply();
         switch (result) {
             case LINE_TOO_LONG -> sendFailure(connection, HttpStatus.URI_TOO_LONG, "request line too long");
-            case HEAD_TOO_LARGE -> sendFailure(connection, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
-            case UNSUPPORTED_VERSION -> sendFailure(connection, HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are supported");
+            case HEAD_TOO_LARGE ->
+                    sendFailure(connection, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+            case UNSUPPORTED_VERSION ->
+                    sendFailure(connection, HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "only HTTP/1.0 and HTTP/1.1 are supported");
             default -> sendFailure(connection, HttpStatus.BAD_REQUEST, "malformed HTTP request");
         }
     }
