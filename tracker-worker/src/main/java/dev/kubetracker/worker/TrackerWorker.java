@@ -12,7 +12,7 @@ import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
-import dev.kubetracker.worker.protocol.http.HttpTracker;
+import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
 import dev.kubetracker.worker.protocol.udp.UdpFrontend;
 import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
@@ -106,8 +106,8 @@ public class TrackerWorker {
                     new DefaultThreadFactory("tracker-stats", true));
             ExecutorService statsRenderer = statsExecutor;
             FullScrapeSlots fullScrapeSlots = new FullScrapeSlots(4);
-            http = HttpFrontend.bind(factory.httpSettings(), () -> new HttpTracker(logic, scrapeMaxHashes, counters,
-                    stats, proxies, fullScrapeSlots, statsRenderer));
+            http = HttpFrontend.bind(factory.httpSettings(), () -> new HttpRequestRouter(logic, scrapeMaxHashes,
+                    counters, stats, proxies, fullScrapeSlots, statsRenderer));
         }
         LOG.infof("kubetracker %s serving: interval %ds (min %ds), peer timeout %d min, numwant %d (max %d), "
                         + "scrape up to %d hashes, %d store shards, trusted proxies %s",

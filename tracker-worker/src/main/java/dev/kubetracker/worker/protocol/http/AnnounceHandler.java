@@ -33,7 +33,7 @@ final class AnnounceHandler {
     }
 
     /** Writes the reply body to {@code out} and returns the HTTP status. */
-    int handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
+    HttpStatus handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
         Announce a = announce;
         a.clear();
         boolean hasHash = false;
@@ -90,12 +90,11 @@ final class AnnounceHandler {
         if (outcome != AnnounceOutcome.SERVED) {
             // A refusal is an answer, not a malformed request: status 200, as opentracker.
             BencodeWriter.failure(out, outcome.failureReason());
-            return HttpResult.OK;
+            return HttpStatus.OK;
         }
         writeReply(out, compact);
-        return HttpResult.OK;
+        return HttpStatus.OK;
     }
-
 
     private boolean readEvent(Announce a) {
         if (query.valueIs("started")) {
@@ -171,9 +170,9 @@ final class AnnounceHandler {
         return s.toString();
     }
 
-    private int fail(ByteBuf out, ErrorReason reason, String message) {
+    private HttpStatus fail(ByteBuf out, ErrorReason reason, String message) {
         counters.error(RequestCounters.Protocol.HTTP, reason);
         BencodeWriter.failure(out, message);
-        return HttpResult.BAD_REQUEST;
+        return HttpStatus.BAD_REQUEST;
     }
 }

@@ -40,7 +40,7 @@ final class FullScrapeStream {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private final TrackerLogic logic;
-    private final HttpConnection connection;
+    private final HttpResponder connection;
     private final Format format;
     private final RequestCounters counters;
     private final TorrentRows rows = new TorrentRows();
@@ -57,7 +57,7 @@ final class FullScrapeStream {
     private boolean pumping;
 
     /** {@code onFinish} runs once when the stream ends, completed or cut short (it gives back the slot). */
-    FullScrapeStream(TrackerLogic logic, HttpConnection connection, Format format, boolean gzipped,
+    FullScrapeStream(TrackerLogic logic, HttpResponder connection, Format format, boolean gzipped,
                      RequestCounters counters, Runnable onFinish) {
         this.logic = logic;
         this.connection = connection;

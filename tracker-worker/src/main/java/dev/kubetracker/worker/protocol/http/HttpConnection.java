@@ -16,12 +16,13 @@ import org.jboss.logging.Logger;
 
 /**
  * One client connection on the HTTP port, the only handler in its pipeline: it finds each request head
- * in the received bytes, hands it to the event loop's {@link HttpTracker}, and writes the reply head
- * and body in one buffer. Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked
- * not to); requests behind an asynchronous reply (stats, a streamed full scrape) wait their turn.
+ * in the received bytes, hands it to the event loop's {@link HttpRequestRouter}, which answers through
+ * this connection's {@link HttpResponder} side, and writes the reply head and body in one buffer.
+ * Keep-alive and pipelining follow HTTP/1.1 (HTTP/1.0 closes unless asked not to); requests behind an
+ * asynchronous reply (stats, a streamed full scrape) wait their turn ({@link ConnectionState}).
  * A request with a body is answered and the connection closed: trackers never read bodies.
  */
-final class HttpConnection extends ChannelInboundHandlerAdapter {
+final class HttpConnection extends ChannelInboundHandlerAdapter implements HttpResponder {
     private static final Logger LOG = Logger.getLogger(HttpConnection.class);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] CONTENT_TYPE = ascii("Content-Type: ");
@@ -31,35 +32,28 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
     private static final byte[] GZIP = ascii("Content-Encoding: gzip\r\n");
     private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
-    private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\n");
-    private static final byte[] BAD_REQUEST = ascii("HTTP/1.1 400 Bad Request\r\n");
-    private static final byte[] NOT_FOUND = ascii("HTTP/1.1 404 Not Found\r\n");
-    private static final byte[] METHOD_NOT_ALLOWED = ascii("HTTP/1.1 405 Method Not Allowed\r\n");
-    private static final byte[] URI_TOO_LONG = ascii("HTTP/1.1 414 URI Too Long\r\n");
-    private static final byte[] HEADERS_TOO_LARGE = ascii("HTTP/1.1 431 Request Header Fields Too Large\r\n");
-    private static final byte[] INTERNAL_ERROR = ascii("HTTP/1.1 500 Internal Server Error\r\n");
-    private static final byte[] UNAVAILABLE = ascii("HTTP/1.1 503 Service Unavailable\r\n");
-    private static final byte[] VERSION_NOT_SUPPORTED = ascii("HTTP/1.1 505 HTTP Version Not Supported\r\n");
+    /** The body of the 500 for a request that failed inside the tracker (shared, read-only). */
+    private static final ByteBuf INTERNAL_ERROR_BODY = failureBody("internal error");
 
-    private final HttpTracker tracker;
+    private final HttpRequestRouter router;
     private final HttpRequestHead head;
     private final IdleConnections idle;
     private ChannelHandlerContext ctx;
     /** Received bytes not yet served: a partial request, or requests waiting behind an asynchronous reply. */
     private ByteBuf pending;
-    /** Inside channelRead: replies are flushed once, at channelReadComplete. */
-    private boolean reading;
-    /** An asynchronous reply is in progress; later requests wait. */
-    private boolean busy;
     /** How many of the bytes of {@link #pending} (from its reader index) hold no end of a request head. */
     private int scanned;
-    /** The client has sent its FIN: answer what is buffered, then close. */
-    private boolean inputShut;
-    private boolean closing;
-    private boolean keepAlive;
-    private boolean http10;
-    private boolean chunked;
+    private ConnectionState state = ConnectionState.SERVING;
+    /** The reply being streamed, while {@link ConnectionState#STREAMING}. */
     private FullScrapeStream stream;
+    /** Inside channelRead: replies are flushed once, at channelReadComplete. */
+    private boolean insideRead;
+    /** The client has sent its FIN: answer what it asked for, then close. */
+    private boolean inputShut;
+    /** The current request is HTTP/1.0: keep-alive must be said, and a stream is delimited by closing. */
+    private boolean http10;
+    /** The connection stays open after the current request's reply. */
+    private boolean keepAlive;
 
     // Links and clock of IdleConnections (owned by this connection's event loop).
     HttpConnection older;
@@ -67,8 +61,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     boolean linked;
     long lastActiveNanos;
 
-    HttpConnection(HttpTracker tracker, HttpRequestHead head, IdleConnections idle) {
-        this.tracker = tracker;
+    HttpConnection(HttpRequestRouter router, HttpRequestHead head, IdleConnections idle) {
+        this.router = router;
         this.head = head;
         this.idle = idle;
     }
@@ -77,31 +71,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         idle.touch(this, System.nanoTime());
-        tracker.onConnection();
+        router.onConnection();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf data = (ByteBuf) msg;
-        if (closing) {
+        if (state == ConnectionState.CLOSING) {
             data.release();
             return;
         }
-        reading = true;
+        insideRead = true;
         pending = pending == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), pending, data);
-        if (!busy) {
+        if (state == ConnectionState.SERVING) {
             serveBuffered();
         } else if (pending != null && pending.readableBytes() > maxBuffered()) {
-            tracker.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
+            router.onRefused(HttpRequestHead.Result.HEAD_TOO_LARGE);
             ctx.close(); // a client that floods requests behind a long reply without reading it
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
+        insideRead = false;
         ctx.flush();
-        if (!ctx.channel().isWritable() && !closing) {
+        if (!ctx.channel().isWritable() && state != ConnectionState.CLOSING) {
             ctx.channel().config().setAutoRead(false); // replies back up: stop reading until they drain
         }
     }
@@ -110,9 +104,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
-            if (stream != null) {
+            if (state == ConnectionState.STREAMING) {
                 stream.pump();
-            } else if (!busy) {
+            } else if (state == ConnectionState.SERVING) {
                 resumeServing();
             }
         }
@@ -132,7 +126,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes a half-closed connection once nothing it asked for is left (a partial head never completes). */
     private void closeIfInputShut() {
-        if (inputShut && !busy && !closing && ctx.channel().isWritable()) {
+        if (inputShut && state == ConnectionState.SERVING && ctx.channel().isWritable()) {
             keepAlive = false;
             sendAndClose(Unpooled.EMPTY_BUFFER);
         }
@@ -140,7 +134,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
+        state = ConnectionState.CLOSING;
         idle.remove(this);
         releasePending();
         if (stream != null) {
@@ -170,7 +164,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
      * takes); what is left waits in {@link #pending}, compacted so it never grows past one request.
      */
     private void serveBuffered() {
-        while (pending != null && !busy && !closing) {
+        while (pending != null && state == ConnectionState.SERVING) {
             if (!ctx.channel().isWritable()) {
                 ctx.channel().config().setAutoRead(false); // resumed by channelWritabilityChanged
                 break;
@@ -186,7 +180,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (result != HttpRequestHead.Result.COMPLETE) {
                 keepAlive = false;
                 http10 = false;
-                tracker.refuse(result, this);
+                router.refuse(result, this);
                 return;
             }
             pending.skipBytes(head.length());
@@ -194,7 +188,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             idle.touch(this, System.nanoTime());
             http10 = head.isHttp10();
             keepAlive = head.keepAlive() && !head.hasBody();
-            tracker.serve(head, this);
+            router.serve(head, this);
             if (pending != null && !pending.isReadable()) {
                 releasePending();
             }
@@ -235,25 +229,24 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         scanned = 0;
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) ctx.channel().remoteAddress();
     }
 
-    EventLoop eventLoop() {
+    @Override
+    public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
     }
 
-    /** The reply to the current request ends the connection, whatever the client asked. */
-    void closeAfterReply() {
+    @Override
+    public void closeAfterReply() {
         keepAlive = false;
     }
 
-    /**
-     * Writes a complete reply: status line, headers, {@code body} (read, not released). With
-     * {@code extraHeader} (a whole line without CRLF, e.g. {@code Allow: GET}) or null.
-     */
-    void respond(int status, String contentType, ByteBuf body, String extraHeader) {
-        if (closing) {
+    @Override
+    public void respond(HttpStatus status, String contentType, ByteBuf body, String extraHeader) {
+        if (state == ConnectionState.CLOSING) {
             return;
         }
         ByteBuf out = ctx.alloc().ioBuffer(192 + body.readableBytes());
@@ -275,8 +268,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void writeStatusAndType(ByteBuf out, int status, String contentType) {
-        out.writeBytes(statusLine(status));
+    private void writeStatusAndType(ByteBuf out, HttpStatus status, String contentType) {
+        status.writeStatusLine(out);
         out.writeBytes(CONTENT_TYPE);
         out.writeCharSequence(contentType, StandardCharsets.ISO_8859_1);
         out.writeBytes(CRLF);
@@ -291,7 +284,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void send(ByteBuf out) {
-        if (reading) {
+        if (insideRead) {
             ctx.write(out, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(out, ctx.voidPromise());
@@ -300,21 +293,21 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** Writes the last bytes of the connection and closes it once they are out. */
     private void sendAndClose(ByteBuf last) {
-        closing = true;
+        state = ConnectionState.CLOSING;
         releasePending();
         idle.remove(this);
         ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** The reply will come later, from another task on this event loop ({@link #endAsync}). */
-    void beginAsync() {
-        busy = true;
+    @Override
+    public void beginAsync() {
+        state = state.replyDeferred();
     }
 
-    /** The asynchronous reply is written: serve what the client sent meanwhile. */
-    void endAsync() {
-        busy = false;
-        if (!closing) {
+    @Override
+    public void endAsync() {
+        state = state.replyWritten();
+        if (state == ConnectionState.SERVING) {
             idle.touch(this, System.nanoTime());
             resumeServing();
         }
@@ -327,28 +320,24 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    /** Whether the connection is still open (readable from any thread). */
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         return ctx.channel().isActive();
     }
 
-    /**
-     * Starts a streamed reply of unknown length: chunked for HTTP/1.1, delimited by closing the
-     * connection for HTTP/1.0 (which has no chunks).
-     */
-    void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
-        beginAsync();
+    @Override
+    public void beginStream(FullScrapeStream stream, String contentType, boolean gzip) {
         this.stream = stream;
-        chunked = !http10;
-        if (!chunked) {
+        state = state.streamBegun();
+        if (!chunked()) {
             keepAlive = false;
         }
         ByteBuf out = ctx.alloc().ioBuffer(192);
-        writeStatusAndType(out, 200, contentType);
+        writeStatusAndType(out, HttpStatus.OK, contentType);
         if (gzip) {
             out.writeBytes(GZIP);
         }
-        if (chunked) {
+        if (chunked()) {
             out.writeBytes(CHUNKED);
         }
         writeConnectionHeader(out);
@@ -356,18 +345,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.write(out, ctx.voidPromise());
     }
 
-    boolean streamWritable() {
-        return !closing && ctx.channel().isWritable();
+    @Override
+    public boolean streamWritable() {
+        return state == ConnectionState.STREAMING && ctx.channel().isWritable();
     }
 
-    /** Sends {@code data} (taking ownership) as the next part of the streamed reply. */
-    void writeChunk(ByteBuf data) {
-        if (closing) {
+    @Override
+    public void writeChunk(ByteBuf data) {
+        if (state == ConnectionState.CLOSING) {
             data.release();
             return;
         }
         idle.touch(this, System.nanoTime()); // a client that reads the stream is not idle
-        if (chunked) {
+        if (chunked()) {
             ByteBuf size = ctx.alloc().ioBuffer(12);
             size.writeCharSequence(Integer.toHexString(data.readableBytes()), StandardCharsets.US_ASCII);
             size.writeBytes(CRLF);
@@ -379,13 +369,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Ends the streamed reply; the connection goes on to the next request unless it must close. */
-    void endStream() {
+    @Override
+    public void endStream() {
         stream = null;
-        if (closing) {
+        state = state.streamEnded();
+        if (state == ConnectionState.CLOSING) {
             return;
         }
-        ByteBuf last = chunked ? ctx.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
+        ByteBuf last = chunked() ? ctx.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK) : Unpooled.EMPTY_BUFFER;
         if (!keepAlive) {
             sendAndClose(last);
             return;
@@ -396,35 +387,32 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         ctx.channel().eventLoop().execute(this::endAsync);
     }
 
-    /** A request failed inside the tracker: a 500 if no reply has begun, else the connection ends. */
-    void failRequest() {
-        if (busy || closing) {
-            closing = true;
+    @Override
+    public void failRequest() {
+        if (state != ConnectionState.SERVING) {
+            state = ConnectionState.CLOSING;
             ctx.close();
             return;
         }
         keepAlive = false;
-        tracker.writeInternalError(this);
+        respond(HttpStatus.INTERNAL_SERVER_ERROR, TEXT_PLAIN, INTERNAL_ERROR_BODY, null);
     }
 
     /** Called by {@link IdleConnections}: nothing was asked for too long. */
     void closeIdle() {
-        closing = true;
+        state = ConnectionState.CLOSING;
         ctx.close();
     }
 
-    private static byte[] statusLine(int status) {
-        return switch (status) {
-            case 200 -> OK;
-            case 400 -> BAD_REQUEST;
-            case 404 -> NOT_FOUND;
-            case 405 -> METHOD_NOT_ALLOWED;
-            case 414 -> URI_TOO_LONG;
-            case 431 -> HEADERS_TOO_LARGE;
-            case 503 -> UNAVAILABLE;
-            case 505 -> VERSION_NOT_SUPPORTED;
-            default -> INTERNAL_ERROR;
-        };
+    /** A streamed reply is chunked, except for HTTP/1.0, which has no chunks. */
+    private boolean chunked() {
+        return !http10;
+    }
+
+    private static ByteBuf failureBody(String message) {
+        ByteBuf body = Unpooled.buffer();
+        BencodeWriter.failure(body, message);
+        return Unpooled.unreleasableBuffer(body.asReadOnly());
     }
 
     private static byte[] ascii(String s) {

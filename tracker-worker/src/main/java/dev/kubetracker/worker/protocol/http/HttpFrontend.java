@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  *
  * <p>With epoll, each event loop has its own listening socket on the port (SO_REUSEPORT), so a
  * connection is accepted and served by the same thread, with no hand-over between threads; elsewhere
- * one NIO socket spreads connections over the loops. Each loop has one {@link HttpTracker}.
+ * one NIO socket spreads connections over the loops. Each loop has one {@link HttpRequestRouter}.
  */
 public final class HttpFrontend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HttpFrontend.class);
@@ -49,7 +49,7 @@ public final class HttpFrontend implements AutoCloseable {
     public record Settings(String host, int port, int threads, int maxRequestLineLength, Duration idleTimeout) {
     }
 
-    public static HttpFrontend bind(Settings settings, Supplier<HttpTracker> trackers) throws InterruptedException {
+    public static HttpFrontend bind(Settings settings, Supplier<HttpRequestRouter> routers) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         int threads = Math.max(1, settings.threads());
         DefaultThreadFactory factory = new DefaultThreadFactory("tracker-http", true);
@@ -63,7 +63,7 @@ public final class HttpFrontend implements AutoCloseable {
             if (epoll) {
                 for (EventExecutor executor : group) {
                     EventLoop loop = (EventLoop) executor;
-                    ServerBootstrap bootstrap = bootstrap(loop, loop, settings, trackers)
+                    ServerBootstrap bootstrap = bootstrap(loop, loop, settings, routers)
                             .channel(EpollServerSocketChannel.class)
                             .option(EpollChannelOption.SO_REUSEPORT, true)
                             // Wake for a connection only once its request has arrived (or after a second):
@@ -74,7 +74,7 @@ public final class HttpFrontend implements AutoCloseable {
                     frontend.channels.add(channel);
                 }
             } else {
-                ServerBootstrap bootstrap = bootstrap(group, group, settings, trackers)
+                ServerBootstrap bootstrap = bootstrap(group, group, settings, routers)
                         .channel(NioServerSocketChannel.class);
                 frontend.channels.add(bootstrap.bind(new InetSocketAddress(settings.host(), port)).sync().channel());
             }
@@ -88,14 +88,14 @@ public final class HttpFrontend implements AutoCloseable {
     }
 
     private static ServerBootstrap bootstrap(EventLoopGroup acceptors, EventLoopGroup workers, Settings settings,
-                                             Supplier<HttpTracker> trackers) {
+                                             Supplier<HttpRequestRouter> routers) {
         return new ServerBootstrap().group(acceptors, workers)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 // (TCP_NODELAY is Netty's default for accepted sockets: setting it again costs a system call each)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024))
                 // a client that shuts its sending side after the request still gets the reply
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new PerLoopInitializer(settings, trackers));
+                .childHandler(new PerLoopInitializer(settings, routers));
     }
 
     /** The bound port (the one chosen when the settings asked for port 0). */
@@ -112,33 +112,33 @@ public final class HttpFrontend implements AutoCloseable {
     }
 
     /**
-     * Gives each new connection its handler, with the tracker, request parser and idle list of the
+     * Gives each new connection its handler, with the router, request parser and idle list of the
      * event loop it landed on (created on the loop's first connection; only that thread touches them).
      */
     private static final class PerLoopInitializer extends ChannelInitializer<SocketChannel> {
         private final Settings settings;
-        private final Supplier<HttpTracker> trackers;
+        private final Supplier<HttpRequestRouter> routers;
         private final ThreadLocal<LoopState> states = new ThreadLocal<>();
 
-        PerLoopInitializer(Settings settings, Supplier<HttpTracker> trackers) {
+        PerLoopInitializer(Settings settings, Supplier<HttpRequestRouter> routers) {
             this.settings = settings;
-            this.trackers = trackers;
+            this.routers = routers;
         }
 
         @Override
         protected void initChannel(SocketChannel channel) {
             LoopState state = states.get();
             if (state == null) {
-                state = new LoopState(trackers.get(), new HttpRequestHead(settings.maxRequestLineLength()),
+                state = new LoopState(routers.get(), new HttpRequestHead(settings.maxRequestLineLength()),
                         new IdleConnections(settings.idleTimeout().toNanos()));
                 IdleConnections idle = state.idle;
                 channel.eventLoop().scheduleWithFixedDelay(() -> idle.closeIdle(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
                 states.set(state);
             }
-            channel.pipeline().addLast(new HttpConnection(state.tracker, state.head, state.idle));
+            channel.pipeline().addLast(new HttpConnection(state.router, state.head, state.idle));
         }
     }
 
-    private record LoopState(HttpTracker tracker, HttpRequestHead head, IdleConnections idle) {
+    private record LoopState(HttpRequestRouter router, HttpRequestHead head, IdleConnections idle) {
     }
 }

@@ -36,11 +36,11 @@ final class ScrapeHandler {
         this.lows = new int[maxHashes];
     }
 
-    /** What {@link #handle} returns, writing nothing, for a query that names no info_hash: a full scrape. */
-    static final int NO_INFO_HASH = -1;
-
-    /** Writes the reply and returns the HTTP status, or {@link #NO_INFO_HASH}. */
-    int handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
+    /**
+     * Writes the reply and returns the HTTP status; or, for a query that names no info_hash (a full
+     * scrape, which the caller streams), writes nothing and returns null.
+     */
+    HttpStatus handle(byte[] target, int targetLength, ClientAddress client, ByteBuf out) {
         int n = 0;
         int named = 0;
         boolean anyNamed = false;
@@ -64,11 +64,11 @@ final class ScrapeHandler {
             return fail(out, ErrorReason.MALFORMED_REQUEST, "malformed query string");
         }
         if (!anyNamed) {
-            return NO_INFO_HASH;
+            return null;
         }
         if (!logic.admitScrape(RequestCounters.Protocol.HTTP, client)) {
             BencodeWriter.failure(out, AnnounceOutcome.RATE_LIMITED.failureReason());
-            return HttpResult.OK;
+            return HttpStatus.OK;
         }
         BencodeWriter.dictStart(out);
         BencodeWriter.string(out, "files");
@@ -81,7 +81,7 @@ final class ScrapeHandler {
         }
         BencodeWriter.end(out);
         BencodeWriter.end(out);
-        return HttpResult.OK;
+        return HttpStatus.OK;
     }
 
     static void writeCounts(ByteBuf out, int seeders, int downloaded, int leechers) {
@@ -122,9 +122,9 @@ final class ScrapeHandler {
         return c != 0 ? c : Integer.compareUnsigned(l1, l2);
     }
 
-    private int fail(ByteBuf out, ErrorReason reason, String message) {
+    private HttpStatus fail(ByteBuf out, ErrorReason reason, String message) {
         counters.error(RequestCounters.Protocol.HTTP, reason);
         BencodeWriter.failure(out, message);
-        return HttpResult.BAD_REQUEST;
+        return HttpStatus.BAD_REQUEST;
     }
 }

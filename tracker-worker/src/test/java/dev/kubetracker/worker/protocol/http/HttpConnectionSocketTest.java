@@ -57,7 +57,7 @@ class HttpConnectionSocketTest {
         RequestCounters counters = new RequestCounters();
         statsExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1));
         frontend = HttpFrontend.bind(new HttpFrontend.Settings("127.0.0.1", 0, 1, 4096, Duration.ofSeconds(1)),
-                () -> new HttpTracker(new TrackerLogic(store, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
+                () -> new HttpRequestRouter(new TrackerLogic(store, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
                                 ChangeLog.NONE, new RandomPeers(0, 0, 1024, 65535), counters), 64, counters,
                         new TrackerStats(store, counters, "test", 1), new TrustedProxies(List.of()), SLOTS,
                         statsExecutor));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The real worker on loopback, spoken to over real TCP sockets. */
 @QuarkusTest
-class HttpTrackerSocketTest {
+class HttpRequestRouterSocketTest {
     static final int PORT = 16969;
 
     @Inject
@@ -333,13 +333,13 @@ class HttpTrackerSocketTest {
 
     @Test
     void readsAcceptEncodingQualityValues() {
-        assertTrue(HttpTracker.acceptsGzip("gzip"));
-        assertTrue(HttpTracker.acceptsGzip("deflate, gzip;q=0.5"));
-        assertTrue(HttpTracker.acceptsGzip("br, *"));
-        assertFalse(HttpTracker.acceptsGzip("gzip; q=0"));
-        assertFalse(HttpTracker.acceptsGzip("gzip;q=0.0, identity"));
-        assertFalse(HttpTracker.acceptsGzip("identity"));
-        assertFalse(HttpTracker.acceptsGzip((String) null));
+        assertTrue(FullScrapeStarter.acceptsGzip("gzip"));
+        assertTrue(FullScrapeStarter.acceptsGzip("deflate, gzip;q=0.5"));
+        assertTrue(FullScrapeStarter.acceptsGzip("br, *"));
+        assertFalse(FullScrapeStarter.acceptsGzip("gzip; q=0"));
+        assertFalse(FullScrapeStarter.acceptsGzip("gzip;q=0.0, identity"));
+        assertFalse(FullScrapeStarter.acceptsGzip("identity"));
+        assertFalse(FullScrapeStarter.acceptsGzip((String) null));
     }
 
     @Test
