@@ -121,18 +121,29 @@ public final class Membership {
                 if (s.charAt(close + 1) != ':') {
                     throw new IllegalArgumentException("expected :port after ] in " + text);
                 }
-                port = Integer.parseInt(s.substring(close + 2));
+                port = port(s.substring(close + 2), text);
             }
         } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
             host = s.substring(0, s.indexOf(':'));
-            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+            port = port(s.substring(s.indexOf(':') + 1), text);
         } else {
             host = s; // a bare IPv6 literal or a name
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("no host in " + text);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range in " + text);
         }
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static int port(String digits, String text) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port number after the ':' in " + text);
+        }
     }
 
     static List<String> split(List<String> values) {
