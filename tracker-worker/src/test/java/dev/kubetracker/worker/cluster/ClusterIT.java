@@ -180,10 +180,18 @@ class ClusterIT {
                     "downloads converging on worker " + (w + 1));
         }
         announce(2, h, 7002, 0, "completed"); // the same peer again, through another worker
-        Thread.sleep(500);
+        // A later change through the same worker: once it arrived everywhere, so had the completed event
+        // (one sender's datagrams leave in order).
+        byte[] marker = hash(3_000);
+        announce(2, marker, 7005, 1, "started");
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            awaitTrue(unchecked(() -> scrape(worker, marker)[1] == 1), 5_000, "the marker reaching worker " + (w + 1));
+        }
         for (int w = 0; w < 3; w++) {
             assertEquals(2, scrape(w, h)[2], "a peer's download counts once, wherever it announces");
         }
+        announce(2, marker, 7005, 1, "stopped");
     }
 
     @Test
@@ -288,7 +296,8 @@ class ClusterIT {
                 atReady.lines().count());
         String metrics = workers[1].metrics();
         assertTrue(metrics.contains("tracker_cluster_snapshots_total{outcome=\"loaded\"} 1.0"),
-                () -> "snapshot counters at ready: " + metrics.lines().filter(l -> l.contains("snapshots")).toList());
+                () -> "snapshot counters of the restarted worker at ready: " + metrics.lines()
+                        .filter(l -> l.startsWith("tracker_cluster_snapshot")).toList() + "; see " + workers[1].log());
     }
 
     @Test
@@ -314,8 +323,9 @@ class ClusterIT {
                 present[peer] = !"stopped".equals(event);
             }
             // Between rounds, clients move to another worker (as when a load balancer re-hashes them);
-            // the pause lets the previous worker's changes arrive first, as a real interval would.
-            Thread.sleep(600);
+            // the previous worker's changes arrive everywhere first, as they would within a real interval.
+            awaitTrue(unchecked(() -> dump(0).equals(dump(1)) && dump(1).equals(dump(2))), 10_000,
+                    "round " + round + " settled on all three workers");
             for (int i = 0; i < peers; i++) {
                 if (random.nextInt(4) == 0) {
                     home[i] = (home[i] + 1) % 3;
