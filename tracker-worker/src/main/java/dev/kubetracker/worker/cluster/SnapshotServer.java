@@ -86,8 +86,12 @@ final class SnapshotServer implements Agent {
                 channel.close(); // the client asks another sibling
                 continue;
             }
-            channel.configureBlocking(false);
-            transfers[slot] = new Transfer(channel, now);
+            try {
+                channel.configureBlocking(false);
+                transfers[slot] = new Transfer(channel, now);
+            } catch (IOException e) {
+                channel.close(); // gone before it could ask
+            }
         }
         return accepted;
     }
