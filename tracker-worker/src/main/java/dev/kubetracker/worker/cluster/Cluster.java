@@ -22,8 +22,7 @@ import org.jboss.logging.Logger;
 /**
  * This worker's part in a cluster: the sync port (UDP for live changes, TCP for snapshots), the
  * membership, the sender, receiver and snapshot agents (each on its own runner thread), and the
- * start-up snapshot. See SYNC.md for the wire
- * format and the rules (docs/SYNC.md in the repository).
+ * start-up snapshot. See SYNC.md for the wire format and the rules (docs/SYNC.md in the repository).
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Cluster.class);

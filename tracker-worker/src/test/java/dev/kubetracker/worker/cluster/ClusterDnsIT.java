@@ -28,9 +28,10 @@ import org.junit.jupiter.api.TestInstance;
 class ClusterDnsIT {
     private static final String[] HOSTS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
     private static final String SERVICE = "kubetracker-sync.cluster.test";
-    private static final int CLIENT = 26981;
-    private static final int SYNC = 26991;
-    private static final int[] MANAGEMENT = {29011, 29012, 29013};
+    private static final int[] PORTS = LoopbackPorts.freeBlock(5);
+    private static final int CLIENT = PORTS[0];
+    private static final int SYNC = PORTS[1];
+    private static final int[] MANAGEMENT = {PORTS[2], PORTS[3], PORTS[4]};
 
     private final WorkerProcess[] workers = new WorkerProcess[3];
 

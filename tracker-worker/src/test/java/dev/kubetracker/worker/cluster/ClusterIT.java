@@ -39,9 +39,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-    private static final int[] CLIENT = {26961, 26962, 26963};
-    private static final int[] SYNC = {26971, 26972, 26973};
-    private static final int[] MANAGEMENT = {29001, 29002, 29003};
+    private static final int[] PORTS = LoopbackPorts.freeBlock(9);
+    private static final int[] CLIENT = {PORTS[0], PORTS[1], PORTS[2]};
+    private static final int[] SYNC = {PORTS[3], PORTS[4], PORTS[5]};
+    private static final int[] MANAGEMENT = {PORTS[6], PORTS[7], PORTS[8]};
     private static final byte[] CLUSTER_SECRET = "cluster integration test secret".getBytes(StandardCharsets.UTF_8);
 
     private final WorkerProcess[] workers = new WorkerProcess[3];

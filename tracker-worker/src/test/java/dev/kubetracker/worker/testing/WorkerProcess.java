@@ -72,7 +72,10 @@ public final class WorkerProcess implements AutoCloseable {
         return log;
     }
 
-    /** Waits (bounded) until {@code /q/health/ready} answers 200; returns the milliseconds it took. */
+    /**
+     * Waits (bounded) until {@code /q/health/ready} answers 200, and checks that this process answered
+     * (not another one on the same port); returns the milliseconds it took.
+     */
     public long awaitReady(long timeoutMillis) throws Exception {
         long start = System.currentTimeMillis();
         while (true) {
@@ -81,7 +84,9 @@ public final class WorkerProcess implements AutoCloseable {
             }
             try {
                 if (isReady()) {
-                    return System.currentTimeMillis() - start;
+                    long took = System.currentTimeMillis() - start;
+                    metrics(); // checks the start time of the process that answers
+                    return took;
                 }
             } catch (ConnectException notYet) {
                 // management port not open yet
