@@ -1,12 +1,15 @@
 package dev.kubetracker.worker.cluster;
 
+import dev.kubetracker.worker.agent.AgentRunner;
+import dev.kubetracker.worker.agent.BackoffIdleStrategy;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * This worker's part in a cluster: the sync port (UDP for live changes, TCP for snapshots), the
- * membership, the sender and receiver threads, and the start-up snapshot. See SYNC.md for the wire
- * format and the rules (docs/SYNC.md in the repository).
+ * membership, the sender, receiver and snapshot agents (each on its own runner thread), and the
+ * start-up snapshot. See SYNC.md for the wire format and the rules (docs/SYNC.md in the repository).
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Cluster.class);
@@ -38,31 +41,37 @@ public final class Cluster implements AutoCloseable {
     private final SyncStats stats = new SyncStats();
     private final SyncOutbox outbox = new SyncOutbox(OUTBOX_CHANGES);
     private final Membership membership;
-    private final DatagramChannel syncChannel;
-    private final ServerSocket snapshotSocket;
-    private final SyncSender sender;
     private final ScheduledExecutorService refresher;
+    private final List<AgentRunner> runners;
 
     private Cluster(Settings settings, SwarmStore store, BooleanSupplier ready) throws IOException {
         this.settings = settings;
         this.store = store;
         this.key = new ClusterKey(settings.key());
-        this.membership = new Membership(Membership.split(settings.peers()), settings.dns(), settings.port());
         InetSocketAddress bind = new InetSocketAddress(settings.host(), settings.port());
-        this.syncChannel = bind.getAddress() instanceof java.net.Inet4Address
+        this.membership = new Membership(Membership.split(settings.peers()), settings.dns(), bind);
+        DatagramChannel syncChannel = bind.getAddress() instanceof java.net.Inet4Address
                 ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
-        syncChannel.bind(bind);
-        this.snapshotSocket = new ServerSocket();
-        snapshotSocket.setReuseAddress(true);
-        snapshotSocket.bind(bind);
-        this.sender = new SyncSender(outbox, membership, key, senderId, stats);
+        ServerSocketChannel snapshotChannel = ServerSocketChannel.open();
+        try {
+            syncChannel.bind(bind).configureBlocking(false);
+            snapshotChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            snapshotChannel.bind(bind).configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            syncChannel.close();
+            snapshotChannel.close();
+            throw e;
+        }
         membership.refresh();
         this.refresher = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-membership", true));
         long every = Math.max(1, settings.dnsRefresh().toMillis());
         refresher.scheduleWithFixedDelay(membership::refresh, every, every, TimeUnit.MILLISECONDS);
-        new DefaultThreadFactory("cluster-sync-send", true).newThread(sender).start();
-        new DefaultThreadFactory("cluster-sync-receive", true).newThread(new SyncReceiver(syncChannel, store, key, senderId, stats)).start();
-        new DefaultThreadFactory("cluster-snapshot", true).newThread(new SnapshotServer(snapshotSocket, store, key, ready, stats)).start();
+        this.runners = List.of(
+                new AgentRunner(new SyncSender(outbox, membership, key, senderId, stats), BackoffIdleStrategy.standard()),
+                new AgentRunner(new SyncReceiver(syncChannel, store, key, senderId, stats), BackoffIdleStrategy.standard()),
+                new AgentRunner(new SnapshotServer(snapshotChannel, store, key, ready, stats),
+                        BackoffIdleStrategy.standard()));
+        runners.forEach(AgentRunner::start);
         LOG.infof("cluster sync on %s (UDP changes, TCP snapshots), siblings %s", bind, membership.siblings());
     }
 
@@ -86,27 +95,11 @@ public final class Cluster implements AutoCloseable {
             LOG.info("no siblings: starting with an empty swarm state");
             return;
         }
-        for (InetSocketAddress sibling : siblings) {
-            long started = System.nanoTime();
-            SnapshotClient.Result result = SnapshotClient.fetch(sibling, key, store,
-                    settings.snapshotTimeout().toMillis(), MAX_SNAPSHOT_BYTES);
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            switch (result.outcome()) {
-                case LOADED -> {
-                    stats.snapshotsLoaded.increment();
-                    stats.lastSnapshotMillis = millis;
-                    LOG.infof("snapshot from %s: %d records, %d bytes, %d ms", sibling, result.records(),
-                            result.bytes(), millis);
-                    return;
-                }
-                case NOT_READY -> LOG.infof("sibling %s is not ready yet", sibling);
-                case FAILED -> {
-                    stats.snapshotFailures.increment();
-                    LOG.infof("no snapshot from %s: %s", sibling, result.detail());
-                }
-            }
+        SnapshotBootstrap snapshot = new SnapshotBootstrap(key, store, stats, settings.snapshotTimeout().toMillis(),
+                MAX_SNAPSHOT_BYTES);
+        if (snapshot.loadFromFirstReady(siblings) == null) {
+            LOG.info("no sibling could give a snapshot: starting with the state sync brings");
         }
-        LOG.info("no sibling could give a snapshot: starting with the state sync brings");
     }
 
     public Membership membership() {
@@ -125,15 +118,14 @@ public final class Cluster implements AutoCloseable {
         return outbox.dropped();
     }
 
+    /** Exceptions the sender, receiver and snapshot agents met so far (each logged). */
+    public long agentErrors() {
+        return runners.stream().mapToLong(AgentRunner::errors).sum();
+    }
+
     @Override
     public void close() {
         refresher.shutdownNow();
-        sender.stop();
-        try {
-            syncChannel.close();
-            snapshotSocket.close();
-        } catch (IOException e) {
-            LOG.debug("closing the sync port", e);
-        }
+        runners.forEach(AgentRunner::close); // each agent closes its own channel
     }
 }

@@ -16,19 +16,29 @@ import org.jboss.logging.Logger;
  * The siblings of this worker: a static {@code host:port} list, and/or every A and AAAA record of a
  * headless Service name (re-resolved periodically), minus this worker itself. The current list is an
  * immutable snapshot swapped on change.
+ *
+ * <p>"This worker" is the address its sync port is bound to: with a specific address only that address
+ * (siblings may share the port on other addresses of the same machine, as 127.0.0.2 and 127.0.0.3 do);
+ * with the wildcard every address of the machine, loopback included, since all of them reach it.
  */
 public final class Membership {
     private static final Logger LOG = Logger.getLogger(Membership.class);
 
     private final List<String> staticPeers;
     private final Optional<String> dnsName;
+    private final InetAddress bindAddress;
     private final int ownPort;
     private volatile List<InetSocketAddress> siblings = List.of();
 
-    public Membership(List<String> staticPeers, Optional<String> dnsName, int ownPort) {
+    /** {@code bound} is where this worker's sync port listens (a resolved address, possibly the wildcard). */
+    public Membership(List<String> staticPeers, Optional<String> dnsName, InetSocketAddress bound) {
+        if (bound.isUnresolved()) {
+            throw new IllegalArgumentException("the sync port's bind address is not resolved: " + bound);
+        }
         this.staticPeers = List.copyOf(staticPeers);
         this.dnsName = dnsName.filter(s -> !s.isBlank());
-        this.ownPort = ownPort;
+        this.bindAddress = bound.getAddress();
+        this.ownPort = bound.getPort();
     }
 
     public boolean configured() {
@@ -74,12 +84,15 @@ public final class Membership {
         }
     }
 
-    /** An address of this machine on this worker's sync port. */
+    /** The address this worker's sync port is bound to, or with the wildcard any address of this machine. */
     boolean isSelf(InetSocketAddress candidate) {
-        if (candidate.getPort() != ownPort) {
+        InetAddress a = candidate.getAddress();
+        if (candidate.getPort() != ownPort || a == null) {
             return false;
         }
-        InetAddress a = candidate.getAddress();
+        if (!bindAddress.isAnyLocalAddress()) {
+            return a.equals(bindAddress);
+        }
         if (a.isAnyLocalAddress() || a.isLoopbackAddress()) {
             return true;
         }
@@ -108,18 +121,29 @@ public final class Membership {
                 if (s.charAt(close + 1) != ':') {
                     throw new IllegalArgumentException("expected :port after ] in " + text);
                 }
-                port = Integer.parseInt(s.substring(close + 2));
+                port = port(s.substring(close + 2), text);
             }
         } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
             host = s.substring(0, s.indexOf(':'));
-            port = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+            port = port(s.substring(s.indexOf(':') + 1), text);
         } else {
             host = s; // a bare IPv6 literal or a name
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("no host in " + text);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range in " + text);
         }
         return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    private static int port(String digits, String text) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port number after the ':' in " + text);
+        }
     }
 
     static List<String> split(List<String> values) {

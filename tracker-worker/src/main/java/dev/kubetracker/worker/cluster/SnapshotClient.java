@@ -12,7 +12,11 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 
-/** Pulls a sibling's swarm state into the store (see {@link SnapshotProtocol}), bounded in size and time. */
+/**
+ * Pulls a sibling's swarm state into the store (see {@link SnapshotProtocol}), bounded in size and time.
+ * Each frame is applied once its MAC checks, so a transfer that fails later leaves the frames before
+ * it in the store: they are authentic, idempotent facts from a sibling (see {@link SnapshotBootstrap}).
+ */
 final class SnapshotClient {
     enum Outcome {
         LOADED, NOT_READY, FAILED
@@ -32,13 +36,12 @@ final class SnapshotClient {
             socket.connect(sibling, (int) Math.min(2_000, timeoutMillis));
             socket.setSoTimeout(10_000);
             ClusterKey.Signer signer = key.signer();
-            byte[] nonce = new byte[16];
+            byte[] nonce = new byte[SnapshotProtocol.NONCE_BYTES];
             new SecureRandom().nextBytes(nonce);
-            ByteBuffer request = ByteBuffer.allocate(SnapshotProtocol.REQUEST_BYTES);
-            request.putInt(SnapshotProtocol.REQUEST_MAGIC).put(nonce).putLong(System.currentTimeMillis());
-            signer.sign(null, request.array(), 0, 28, request.array(), 28);
+            byte[] request = new byte[SnapshotProtocol.REQUEST_BYTES];
+            SnapshotProtocol.writeRequest(request, nonce, System.currentTimeMillis(), signer);
             OutputStream out = socket.getOutputStream();
-            out.write(request.array());
+            out.write(request);
             out.flush();
 
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
@@ -58,7 +61,7 @@ final class SnapshotClient {
                 if (System.currentTimeMillis() > deadline) {
                     return new Result(Outcome.FAILED, records, bytes, "timed out");
                 }
-                int length = in.readInt();
+                int length = in.readInt(); // the frame's length field, then its records and MAC
                 if (length < 0 || length > SnapshotProtocol.MAX_FRAME_BYTES || bytes + length > maxBytes) {
                     return new Result(Outcome.FAILED, records, bytes, "frame of " + length + " bytes refused");
                 }

@@ -1,128 +1,268 @@
 package dev.kubetracker.worker.cluster;
 
+import dev.kubetracker.worker.agent.Agent;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import dev.kubetracker.worker.swarm.TorrentRows;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.BufferedOutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Serves the swarm state to starting siblings (see {@link SnapshotProtocol}), one shard at a time:
- * each shard is copied under its lock, then written without it. At most two transfers at once.
+ * Serves the swarm state to starting siblings (see {@link SnapshotProtocol}) from one agent over a
+ * non-blocking server socket: it accepts, and advances at most {@link #MAX_TRANSFERS} transfers a
+ * little on each doWork. Each shard is copied under its lock, then written without it, as far as the
+ * socket takes it. A transfer that makes no progress for the stall time (a client that sends no
+ * request, or stops reading) is closed, so it cannot hold a slot for ever.
  */
-final class SnapshotServer implements Runnable {
+final class SnapshotServer implements Agent {
     private static final Logger LOG = Logger.getLogger(SnapshotServer.class);
-    private static final int MAX_CONCURRENT = 2;
+    static final int MAX_TRANSFERS = 2;
+    static final long STALL_MILLIS = 10_000;
+    /** Frames one transfer may write per doWork, so two transfers take turns. */
+    private static final int FRAMES_PER_CALL = 4;
 
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final SwarmStore store;
-    private final ClusterKey key;
+    private final ClusterKey.Signer signer;
     private final BooleanSupplier ready;
     private final SyncStats stats;
-    private final AtomicInteger active = new AtomicInteger();
+    private final LongSupplier clockMillis;
+    private final long stallMillis;
+    private final Transfer[] transfers = new Transfer[MAX_TRANSFERS];
 
-    SnapshotServer(ServerSocket server, SwarmStore store, ClusterKey key, BooleanSupplier ready, SyncStats stats) {
+    SnapshotServer(ServerSocketChannel server, SwarmStore store, ClusterKey key, BooleanSupplier ready, SyncStats stats) {
+        this(server, store, key, ready, stats, System::currentTimeMillis, STALL_MILLIS);
+    }
+
+    /** {@code server} must be non-blocking; {@code clockMillis} gives wall-clock time (request age, stalls). */
+    SnapshotServer(ServerSocketChannel server, SwarmStore store, ClusterKey key, BooleanSupplier ready, SyncStats stats,
+                   LongSupplier clockMillis, long stallMillis) {
         this.server = server;
         this.store = store;
-        this.key = key;
+        this.signer = key.signer();
         this.ready = ready;
         this.stats = stats;
+        this.clockMillis = clockMillis;
+        this.stallMillis = stallMillis;
     }
 
     @Override
-    public void run() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                if (active.incrementAndGet() > MAX_CONCURRENT) {
-                    active.decrementAndGet();
-                    socket.close();
-                    continue;
-                }
-                Thread t = new Thread(() -> {
-                    try (socket) {
-                        serve(socket);
-                    } catch (IOException | RuntimeException e) {
-                        LOG.infof("snapshot to %s failed: %s", socket.getRemoteSocketAddress(), e.toString());
-                    } finally {
-                        active.decrementAndGet();
-                    }
-                }, "snapshot-serve");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (!server.isClosed()) {
-                    LOG.warn("snapshot accept failed", e);
-                }
-            }
-        }
-    }
-
-    private void serve(Socket socket) throws IOException {
-        socket.setSoTimeout(10_000);
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] request = new byte[SnapshotProtocol.REQUEST_BYTES];
-        in.readFully(request);
-        ByteBuffer r = ByteBuffer.wrap(request);
-        ClusterKey.Signer signer = key.signer();
-        long sentAt = r.getLong(20);
-        if (r.getInt(0) != SnapshotProtocol.REQUEST_MAGIC || !signer.verify(null, request, 0, 28, request, 28)
-                || Math.abs(System.currentTimeMillis() - sentAt) > SnapshotProtocol.MAX_REQUEST_AGE_MILLIS) {
-            LOG.warnf("refused an unauthenticated snapshot request from %s", socket.getRemoteSocketAddress());
-            return;
-        }
-        byte[] nonce = new byte[16];
-        System.arraycopy(request, 4, nonce, 0, 16);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-        if (!ready.getAsBoolean()) {
-            out.writeByte(SnapshotProtocol.STATUS_NOT_READY);
-            out.flush();
-            return;
-        }
-        out.writeByte(SnapshotProtocol.STATUS_OK);
-        long started = System.nanoTime();
-        long frame = 0;
-        long records = 0;
-        byte[] mac = new byte[ClusterKey.MAC_BYTES];
-        ShardCopy copy = new ShardCopy();
-        for (int shard = 0; shard < store.shardCount(); shard++) {
-            copy.fill(store, shard);
-            if (copy.buffer.position() == 0) {
+    public int doWork() throws IOException {
+        long now = clockMillis.getAsLong();
+        int work = accept(now);
+        for (int i = 0; i < transfers.length; i++) {
+            Transfer t = transfers[i];
+            if (t == null) {
                 continue;
             }
-            byte[] bytes = copy.buffer.array();
-            int length = copy.buffer.position();
-            signer.sign(SnapshotProtocol.framePrefix(nonce, frame++), bytes, 0, length, mac, 0);
-            out.writeInt(length);
-            out.write(bytes, 0, length);
-            out.write(mac);
-            records += copy.records;
+            try {
+                work += t.advance(now);
+            } catch (IOException | RuntimeException e) {
+                LOG.infof("snapshot to %s failed: %s", t.peer, e.toString());
+                t.finished = true;
+            }
+            if (t.finished) {
+                t.close();
+                transfers[i] = null;
+                work++;
+            }
         }
-        signer.sign(SnapshotProtocol.framePrefix(nonce, frame), new byte[0], 0, 0, mac, 0);
-        out.writeInt(0);
-        out.write(mac);
-        out.flush();
-        stats.snapshotsServed.increment();
-        LOG.infof("snapshot of %d records sent to %s in %d ms", records, socket.getRemoteSocketAddress(),
-                (System.nanoTime() - started) / 1_000_000);
+        return work;
     }
 
-    /** One shard's peers and download counts as records, copied under the shard's lock. */
+    private int accept(long now) throws IOException {
+        int accepted = 0;
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            accepted++;
+            int slot = freeSlot();
+            if (slot < 0) {
+                channel.close(); // the client asks another sibling
+                continue;
+            }
+            try {
+                channel.configureBlocking(false);
+                transfers[slot] = new Transfer(channel, now);
+            } catch (IOException e) {
+                channel.close(); // gone before it could ask
+            }
+        }
+        return accepted;
+    }
+
+    private int freeSlot() {
+        for (int i = 0; i < transfers.length; i++) {
+            if (transfers[i] == null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Transfers under way (for tests and logs). */
+    int activeTransfers() {
+        int n = 0;
+        for (Transfer t : transfers) {
+            n += t == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    @Override
+    public void onClose() {
+        for (int i = 0; i < transfers.length; i++) {
+            if (transfers[i] != null) {
+                transfers[i].close();
+                transfers[i] = null;
+            }
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing the snapshot port", e);
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return "cluster-snapshot";
+    }
+
+    /** One client's transfer: read its request, then the status, the shard frames and the end frame. */
+    private final class Transfer {
+        final SocketChannel channel;
+        final SocketAddress peer;
+        final ByteBuffer request = ByteBuffer.allocate(SnapshotProtocol.REQUEST_BYTES);
+        final ByteBuffer status = ByteBuffer.allocate(SnapshotProtocol.STATUS_BYTES);
+        final ShardCopy copy = new ShardCopy();
+        ByteBuffer out;
+        byte[] nonce;
+        int nextShard;
+        long frameIndex;
+        long records;
+        boolean lastWrite;
+        boolean streaming;
+        boolean finished;
+        long lastProgress;
+        final long startedNanos = System.nanoTime();
+
+        Transfer(SocketChannel channel, long now) throws IOException {
+            this.channel = channel;
+            this.peer = channel.getRemoteAddress();
+            this.lastProgress = now;
+        }
+
+        int advance(long now) throws IOException {
+            int work = request.hasRemaining() ? readRequest(now) : write(now);
+            if (work == 0 && !finished && now - lastProgress > stallMillis) {
+                stats.snapshotsStalled.increment();
+                LOG.warnf("snapshot to %s closed: no progress for %d ms", peer, now - lastProgress);
+                finished = true;
+            }
+            return work;
+        }
+
+        private int readRequest(long now) throws IOException {
+            int n = channel.read(request);
+            if (n < 0) {
+                throw new EOFException("closed before its whole request");
+            }
+            if (n == 0) {
+                return 0;
+            }
+            lastProgress = now;
+            if (request.hasRemaining()) {
+                return n;
+            }
+            if (!SnapshotProtocol.requestAccepted(request.array(), now, signer)) {
+                stats.snapshotRequestsRefused.increment();
+                LOG.warnf("refused an unauthenticated or outdated snapshot request from %s", peer);
+                finished = true;
+                return n;
+            }
+            nonce = SnapshotProtocol.requestNonce(request.array());
+            if (ready.getAsBoolean()) {
+                status.put((byte) SnapshotProtocol.STATUS_OK).flip();
+                streaming = true;
+            } else {
+                status.put((byte) SnapshotProtocol.STATUS_NOT_READY).flip();
+                lastWrite = true;
+            }
+            out = status;
+            return n + write(now);
+        }
+
+        private int write(long now) throws IOException {
+            int work = 0;
+            for (int frames = 0; frames < FRAMES_PER_CALL; ) {
+                if (out.hasRemaining()) {
+                    int written = channel.write(out);
+                    if (written > 0) {
+                        lastProgress = now;
+                        work += written;
+                    }
+                    if (out.hasRemaining()) {
+                        return work; // the socket is full: come back on the next call
+                    }
+                }
+                if (lastWrite) {
+                    finished = true;
+                    if (streaming) {
+                        stats.snapshotsServed.increment();
+                        LOG.infof("snapshot of %d records sent to %s in %d ms", records, peer,
+                                (System.nanoTime() - startedNanos) / 1_000_000);
+                    }
+                    return work + 1;
+                }
+                nextFrame();
+                frames++;
+            }
+            return work;
+        }
+
+        /** The next non-empty shard as a frame, or the end frame after the last. */
+        private void nextFrame() {
+            while (nextShard < store.shardCount()) {
+                copy.fill(store, nextShard++);
+                if (copy.records > 0) {
+                    records += copy.records;
+                    out = copy.seal(nonce, frameIndex++, signer);
+                    return;
+                }
+            }
+            copy.clear();
+            out = copy.seal(nonce, frameIndex++, signer);
+            lastWrite = true;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing a snapshot connection", e);
+            }
+        }
+    }
+
+    /** One shard's peers and download counts as a frame's records, copied under the shard's lock. */
     private static final class ShardCopy {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         long records;
         private final TorrentRows rows = new TorrentRows();
 
-        void fill(SwarmStore store, int shard) {
-            buffer.clear();
+        void clear() {
+            buffer.clear().position(SnapshotProtocol.FRAME_RECORDS_OFFSET);
             records = 0;
+        }
+
+        void fill(SwarmStore store, int shard) {
+            clear();
             store.forEachPeer(shard, (h, m, l, family, address4, high, low, port, flags, age) -> {
                 while (!SyncRecords.putSnapshotPeer(buffer, h, m, l, family, address4, high, low, port, flags, age)) {
                     grow();
@@ -140,6 +280,15 @@ final class SnapshotServer implements Runnable {
                 }
             }
             rows.clear();
+        }
+
+        /** The records as a complete frame (length, records, MAC), ready to write. */
+        ByteBuffer seal(byte[] nonce, long index, ClusterKey.Signer signer) {
+            if (buffer.remaining() < ClusterKey.MAC_BYTES) {
+                grow();
+            }
+            SnapshotProtocol.sealFrame(buffer, nonce, index, signer);
+            return buffer;
         }
 
         private void grow() {

@@ -1,24 +1,26 @@
 package dev.kubetracker.worker.cluster;
 
+import dev.kubetracker.worker.agent.Agent;
 import dev.kubetracker.worker.cluster.SyncStats.Drop;
 import dev.kubetracker.worker.swarm.Announce;
 import dev.kubetracker.worker.swarm.AnnounceReply;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.DatagramChannel;
 import org.jboss.logging.Logger;
 
 /**
  * Receives sync datagrams on the sync port, checks them (size, magic, MAC, time window, replay) and
  * applies their records to the store as sync-learned peers, which are never sent on again. A datagram
- * is applied whole or not at all: every record is checked before the first is applied.
+ * is applied whole or not at all: every record is checked before the first is applied. The channel
+ * is non-blocking: each doWork takes what has arrived, at most {@link #BATCH} datagrams.
  */
-final class SyncReceiver implements Runnable {
+final class SyncReceiver implements Agent {
     private static final Logger LOG = Logger.getLogger(SyncReceiver.class);
     /** Datagrams sent longer ago (or further ahead, by clock skew) than this are stale. */
     static final long MAX_AGE_MILLIS = 30_000;
+    static final int BATCH = 64;
 
     private final DatagramChannel channel;
     private final SwarmStore store;
@@ -40,21 +42,32 @@ final class SyncReceiver implements Runnable {
     }
 
     @Override
-    public void run() {
-        while (channel.isOpen()) {
-            try {
-                buffer.clear();
-                if (channel.receive(buffer) == null) {
-                    continue;
-                }
-                buffer.flip();
-                handle(buffer, System.currentTimeMillis());
-            } catch (AsynchronousCloseException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("sync receive failed", e);
+    public int doWork() throws IOException {
+        int received = 0;
+        while (received < BATCH) {
+            buffer.clear();
+            if (channel.receive(buffer) == null) {
+                break;
             }
+            received++;
+            buffer.flip();
+            handle(buffer, System.currentTimeMillis());
         }
+        return received;
+    }
+
+    @Override
+    public void onClose() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing the sync port", e);
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return "cluster-sync-receive";
     }
 
     /** Checks and applies one datagram; package-private so tests can feed it directly. */
@@ -64,19 +77,19 @@ final class SyncReceiver implements Runnable {
             stats.drop(Drop.TRUNCATED);
             return;
         }
-        if (in.getInt(0) != SyncDatagram.MAGIC) {
+        if (SyncDatagram.magic(in) != SyncDatagram.MAGIC) {
             stats.drop(Drop.BAD_MAGIC);
             return;
         }
-        int macAt = length - ClusterKey.MAC_BYTES;
+        int macAt = SyncDatagram.macOffset(length);
         if (!verifier.verify(null, in.array(), 0, macAt, in.array(), macAt)) {
             stats.drop(Drop.BAD_MAC);
             return;
         }
-        long senderId = in.getLong(4);
-        long sentAt = in.getLong(12);
-        long sequence = in.getLong(20);
-        int count = in.getShort(28) & 0xFFFF;
+        long senderId = SyncDatagram.senderId(in);
+        long sentAt = SyncDatagram.sentAt(in);
+        long sequence = SyncDatagram.sequence(in);
+        int count = SyncDatagram.recordCount(in);
         if (senderId == ownSenderId) {
             stats.drop(Drop.OWN);
             return;

@@ -1,22 +1,22 @@
 package dev.kubetracker.worker.cluster;
 
+import dev.kubetracker.worker.agent.Agent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
- * The sync thread: drains the outbox into datagrams of at most {@link SyncDatagram#MAX_BYTES}, signs
- * each, and sends it to every sibling. A datagram leaves when it is full or when the queue runs dry,
- * so a lone change waits only for the thread to wake (a few milliseconds), well within 250 ms. With
- * no siblings the changes are discarded.
+ * Drains the outbox into datagrams of at most {@link SyncDatagram#MAX_BYTES}, signs each, and sends it
+ * to every sibling. Each doWork takes at most {@link #BATCH} changes; a datagram leaves when it is full
+ * or when the queue runs dry, so a lone change waits only for the runner's next call (its idle
+ * backoff caps at about a millisecond). With no siblings the changes are discarded.
  */
-final class SyncSender implements Runnable {
+final class SyncSender implements Agent {
     private static final Logger LOG = Logger.getLogger(SyncSender.class);
-    private static final long IDLE_PARK_NANOS = 2_000_000;
+    static final int BATCH = 256;
 
     private final SyncOutbox outbox;
     private final Membership membership;
@@ -28,7 +28,6 @@ final class SyncSender implements Runnable {
     private final ByteBuffer records = ByteBuffer.allocate(SyncDatagram.MAX_RECORD_BYTES);
     private int recordCount;
     private long sequence;
-    private volatile boolean running = true;
 
     SyncSender(SyncOutbox outbox, Membership membership, ClusterKey key, long senderId, SyncStats stats)
             throws IOException {
@@ -41,26 +40,28 @@ final class SyncSender implements Runnable {
     }
 
     @Override
-    public void run() {
-        while (running) {
+    public int doWork() {
+        int taken = 0;
+        while (taken < BATCH) {
             SyncChange change = outbox.poll();
             if (change == null) {
-                sendPending();
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
-                continue;
+                break;
             }
+            taken++;
             try {
                 if (!change.writeTo(records)) {
                     sendPending();
                     change.writeTo(records);
                 }
                 recordCount++;
-            } catch (RuntimeException e) {
-                LOG.error("sync encode failed", e);
             } finally {
                 outbox.recycle(change);
             }
         }
+        if (taken < BATCH) {
+            sendPending(); // the queue ran dry: what is packed leaves now
+        }
+        return taken;
     }
 
     private void sendPending() {
@@ -84,20 +85,23 @@ final class SyncSender implements Runnable {
                     LOG.debugf("sync datagram to %s failed: %s", sibling, e);
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.error("sync send failed", e);
         } finally {
             records.clear();
             recordCount = 0;
         }
     }
 
-    void stop() {
-        running = false;
+    @Override
+    public void onClose() {
         try {
             channel.close();
         } catch (IOException e) {
             LOG.debug("closing the sync sender", e);
         }
+    }
+
+    @Override
+    public String roleName() {
+        return "cluster-sync-send";
     }
 }

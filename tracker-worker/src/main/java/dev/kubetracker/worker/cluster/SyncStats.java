@@ -22,6 +22,9 @@ public final class SyncStats {
     final LongAdder snapshotsServed = new LongAdder();
     final LongAdder snapshotsLoaded = new LongAdder();
     final LongAdder snapshotFailures = new LongAdder();
+    final LongAdder snapshotsNotReady = new LongAdder();
+    final LongAdder snapshotRequestsRefused = new LongAdder();
+    final LongAdder snapshotsStalled = new LongAdder();
     volatile long lastSnapshotMillis = -1;
 
     SyncStats() {
@@ -68,6 +71,21 @@ public final class SyncStats {
 
     public long snapshotFailures() {
         return snapshotFailures.sum();
+    }
+
+    /** Siblings that answered a snapshot request with "not ready". */
+    public long snapshotsNotReady() {
+        return snapshotsNotReady.sum();
+    }
+
+    /** Snapshot requests refused: bad magic or MAC, or older than the accepted age. */
+    public long snapshotRequestsRefused() {
+        return snapshotRequestsRefused.sum();
+    }
+
+    /** Snapshot transfers closed because the client made no progress (sent nothing, stopped reading). */
+    public long snapshotsStalled() {
+        return snapshotsStalled.sum();
     }
 
     /** Duration of the start-up snapshot in milliseconds, -1 when none was loaded. */

@@ -39,9 +39,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-    private static final int[] CLIENT = {26961, 26962, 26963};
-    private static final int[] SYNC = {26971, 26972, 26973};
-    private static final int[] MANAGEMENT = {29001, 29002, 29003};
+    private static final int[] PORTS = LoopbackPorts.freeBlock(9);
+    private static final int[] CLIENT = {PORTS[0], PORTS[1], PORTS[2]};
+    private static final int[] SYNC = {PORTS[3], PORTS[4], PORTS[5]};
+    private static final int[] MANAGEMENT = {PORTS[6], PORTS[7], PORTS[8]};
     private static final byte[] CLUSTER_SECRET = "cluster integration test secret".getBytes(StandardCharsets.UTF_8);
 
     private final WorkerProcess[] workers = new WorkerProcess[3];
@@ -180,10 +181,18 @@ class ClusterIT {
                     "downloads converging on worker " + (w + 1));
         }
         announce(2, h, 7002, 0, "completed"); // the same peer again, through another worker
-        Thread.sleep(500);
+        // A later change through the same worker: once it arrived everywhere, so had the completed event
+        // (one sender's datagrams leave in order).
+        byte[] marker = hash(3_000);
+        announce(2, marker, 7005, 1, "started");
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            awaitTrue(unchecked(() -> scrape(worker, marker)[1] == 1), 5_000, "the marker reaching worker " + (w + 1));
+        }
         for (int w = 0; w < 3; w++) {
             assertEquals(2, scrape(w, h)[2], "a peer's download counts once, wherever it announces");
         }
+        announce(2, marker, 7005, 1, "stopped");
     }
 
     @Test
@@ -288,7 +297,8 @@ class ClusterIT {
                 atReady.lines().count());
         String metrics = workers[1].metrics();
         assertTrue(metrics.contains("tracker_cluster_snapshots_total{outcome=\"loaded\"} 1.0"),
-                () -> "snapshot counters at ready: " + metrics.lines().filter(l -> l.contains("snapshots")).toList());
+                () -> "snapshot counters of the restarted worker at ready: " + metrics.lines()
+                        .filter(l -> l.startsWith("tracker_cluster_snapshot")).toList() + "; see " + workers[1].log());
     }
 
     @Test
@@ -314,8 +324,9 @@ class ClusterIT {
                 present[peer] = !"stopped".equals(event);
             }
             // Between rounds, clients move to another worker (as when a load balancer re-hashes them);
-            // the pause lets the previous worker's changes arrive first, as a real interval would.
-            Thread.sleep(600);
+            // the previous worker's changes arrive everywhere first, as they would within a real interval.
+            awaitTrue(unchecked(() -> dump(0).equals(dump(1)) && dump(1).equals(dump(2))), 10_000,
+                    "round " + round + " settled on all three workers");
             for (int i = 0; i < peers; i++) {
                 if (random.nextInt(4) == 0) {
                     home[i] = (home[i] + 1) % 3;

@@ -4,52 +4,78 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged worker ({@code target/quarkus-app/quarkus-run.jar}) as a separate JVM process, for
- * tests that need real processes (clusters, kill and restart). Output goes to a log file under
- * {@code target/}.
+ * tests that need real processes (clusters, kill and restart). Each run of a worker writes its own
+ * log file under {@code target/it-logs/} ({@code <name>-run<n>.log}), so a restarted worker's log is
+ * never mixed with its predecessor's.
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Map<String, Integer> RUNS = new ConcurrentHashMap<>();
+    private static final Pattern START_TIME = Pattern.compile("(?m)^process_start_time_seconds(?:\\{[^}]*})? (\\S+)$");
+    private static final long METRICS_RETRY_MILLIS = 5_000;
 
     private final String name;
     private final Map<String, String> properties;
+    private final List<String> jvmOptions;
     private final int managementPort;
-    private final Path log;
+    private Path log;
     private Process process;
 
     public WorkerProcess(String name, int managementPort, Map<String, String> properties) {
+        this(name, managementPort, properties, List.of());
+    }
+
+    /** {@code jvmOptions} go on the java command line before the system properties (e.g. {@code -Djdk.net.hosts.file=...}). */
+    public WorkerProcess(String name, int managementPort, Map<String, String> properties, List<String> jvmOptions) {
         this.name = name;
         this.managementPort = managementPort;
         this.properties = properties;
-        this.log = Path.of("target", "it-logs", name + ".log").toAbsolutePath();
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     public WorkerProcess start() throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `package`");
         }
+        int run = RUNS.merge(name, 1, Integer::sum);
+        log = Path.of("target", "it-logs", name + "-run" + run + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1"); // start fast: these processes live for seconds
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
         process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         return this;
     }
 
-    /** Waits (bounded) until {@code /q/health/ready} answers 200; returns the milliseconds it took. */
+    /** This run's log file (null before the first start). */
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * Waits (bounded) until {@code /q/health/ready} answers 200, and checks that this process answered
+     * (not another one on the same port); returns the milliseconds it took.
+     */
     public long awaitReady(long timeoutMillis) throws Exception {
         long start = System.currentTimeMillis();
         while (true) {
@@ -58,7 +84,9 @@ public final class WorkerProcess implements AutoCloseable {
             }
             try {
                 if (isReady()) {
-                    return System.currentTimeMillis() - start;
+                    long took = System.currentTimeMillis() - start;
+                    metrics(); // checks the start time of the process that answers
+                    return took;
                 }
             } catch (ConnectException notYet) {
                 // management port not open yet
@@ -74,14 +102,58 @@ public final class WorkerProcess implements AutoCloseable {
         return RawHttp.get("127.0.0.1", managementPort, "/q/health/ready").status() == 200;
     }
 
+    /**
+     * The Prometheus text of {@code /q/metrics}: retried (bounded) until it answers 200, and checked to
+     * come from this process (its start time), not from one that held the port before it.
+     */
     public String metrics() throws IOException {
-        return RawHttp.get("127.0.0.1", managementPort, "/q/metrics").text();
+        long deadline = System.currentTimeMillis() + METRICS_RETRY_MILLIS;
+        String last;
+        while (true) {
+            try {
+                RawHttp.Response r = RawHttp.get("127.0.0.1", managementPort, "/q/metrics");
+                if (r.status() == 200) {
+                    String text = r.text();
+                    checkStartTime(text);
+                    return text;
+                }
+                String body = r.text();
+                last = "status " + r.status() + ": " + body.substring(0, Math.min(200, body.length()));
+            } catch (ConnectException e) {
+                last = e.toString();
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException(name + " /q/metrics did not answer 200 within " + METRICS_RETRY_MILLIS
+                        + " ms; last: " + last + "; see " + log);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for " + name + " /q/metrics");
+            }
+        }
+    }
+
+    private void checkStartTime(String metrics) {
+        Matcher m = START_TIME.matcher(metrics);
+        Instant ours = process.info().startInstant().orElse(null);
+        if (!m.find() || ours == null) {
+            return; // nothing to compare with
+        }
+        Instant theirs = Instant.ofEpochMilli((long) (Double.parseDouble(m.group(1)) * 1000));
+        if (Duration.between(ours, theirs).abs().toSeconds() > 5) {
+            throw new IllegalStateException(name + ": /q/metrics answered by a process started at " + theirs
+                    + ", not by this run (pid " + process.pid() + ", started " + ours + "); see " + log);
+        }
     }
 
     /** SIGKILL: no shutdown hooks, no goodbye to siblings. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") still alive 10 s after SIGKILL");
+        }
     }
 
     @Override
