@@ -38,6 +38,11 @@ final class SnapshotBootstrap {
             long started = System.nanoTime();
             SnapshotClient.Result result = SnapshotClient.fetch(sibling, key, store, timeoutMillis, maxBytes);
             long millis = (System.nanoTime() - started) / 1_000_000;
+            stats.recordsRefused(SyncStats.Source.SNAPSHOT).add(result.refused());
+            if (result.refused() > 0) {
+                LOG.warnf("snapshot from %s: %d records found no room in the store (tracker.store-budget)", sibling,
+                        result.refused());
+            }
             switch (result.outcome()) {
                 case LOADED -> {
                     stats.lastSnapshotMillis = millis;

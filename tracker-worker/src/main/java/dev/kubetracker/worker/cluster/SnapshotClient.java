@@ -22,7 +22,8 @@ final class SnapshotClient {
         LOADED, NOT_READY, FAILED
     }
 
-    record Result(Outcome outcome, long records, long bytes, String detail) {
+    /** {@code refused}: records the store had no room for (its budget), counted and skipped. */
+    record Result(Outcome outcome, long records, long bytes, String detail, long refused) {
     }
 
     private SnapshotClient() {
@@ -32,6 +33,7 @@ final class SnapshotClient {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         long records = 0;
         long bytes = 0;
+        long refused = 0;
         try (Socket socket = new Socket()) {
             socket.connect(sibling, (int) Math.min(2_000, timeoutMillis));
             socket.setSoTimeout(10_000);
@@ -47,10 +49,10 @@ final class SnapshotClient {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
             int status = in.readUnsignedByte();
             if (status == SnapshotProtocol.STATUS_NOT_READY) {
-                return new Result(Outcome.NOT_READY, 0, 0, "sibling not ready");
+                return new Result(Outcome.NOT_READY, 0, 0, "sibling not ready", refused);
             }
             if (status != SnapshotProtocol.STATUS_OK) {
-                return new Result(Outcome.FAILED, 0, 0, "unknown status " + status);
+                return new Result(Outcome.FAILED, 0, 0, "unknown status " + status, refused);
             }
             Announce announce = new Announce();
             AnnounceReply reply = new AnnounceReply(1);
@@ -59,11 +61,13 @@ final class SnapshotClient {
             byte[] frame = new byte[64 * 1024];
             for (long index = 0; ; index++) {
                 if (System.currentTimeMillis() > deadline) {
-                    return new Result(Outcome.FAILED, records, bytes, "timed out");
+                    return new Result(Outcome.FAILED, records, bytes, "timed out", refused);
                 }
+                // Each read may wait only for what is left of the snapshot timeout (and never over 10 s).
+                socket.setSoTimeout((int) Math.max(1, Math.min(10_000, deadline - System.currentTimeMillis())));
                 int length = in.readInt(); // the frame's length field, then its records and MAC
                 if (length < 0 || length > SnapshotProtocol.MAX_FRAME_BYTES || bytes + length > maxBytes) {
-                    return new Result(Outcome.FAILED, records, bytes, "frame of " + length + " bytes refused");
+                    return new Result(Outcome.FAILED, records, bytes, "frame of " + length + " bytes refused", refused);
                 }
                 if (length > frame.length) {
                     frame = new byte[Math.max(length, frame.length * 2)];
@@ -71,28 +75,32 @@ final class SnapshotClient {
                 in.readFully(frame, 0, length);
                 in.readFully(mac);
                 if (!signer.verify(SnapshotProtocol.framePrefix(nonce, index), frame, 0, length, mac, 0)) {
-                    return new Result(Outcome.FAILED, records, bytes, "bad MAC on frame " + index);
+                    return new Result(Outcome.FAILED, records, bytes, "bad MAC on frame " + index, refused);
                 }
                 if (length == 0) {
-                    return new Result(Outcome.LOADED, records, bytes, "complete");
+                    return new Result(Outcome.LOADED, records, bytes, "complete", refused);
                 }
                 bytes += length;
                 ByteBuffer buffer = ByteBuffer.wrap(frame, 0, length);
                 while (buffer.hasRemaining()) {
                     int type = SyncRecords.read(buffer, announce, downloaded);
                     if (type == SyncRecords.SNAPSHOT_PEER) {
-                        store.announce(announce, reply);
+                        if (store.announce(announce, reply) == SwarmStore.Outcome.FULL) {
+                            refused++;
+                        }
                     } else if (type == SyncRecords.DOWNLOADED) {
-                        store.mergeDownloaded(announce.infoHash.high, announce.infoHash.middle, announce.infoHash.low,
-                                downloaded[0]);
+                        if (!store.mergeDownloaded(announce.infoHash.high, announce.infoHash.middle,
+                                announce.infoHash.low, downloaded[0])) {
+                            refused++;
+                        }
                     } else {
-                        return new Result(Outcome.FAILED, records, bytes, "malformed record in frame " + index);
+                        return new Result(Outcome.FAILED, records, bytes, "malformed record in frame " + index, refused);
                     }
                     records++;
                 }
             }
         } catch (IOException e) {
-            return new Result(Outcome.FAILED, records, bytes, e.toString());
+            return new Result(Outcome.FAILED, records, bytes, e.toString(), refused);
         }
     }
 }

@@ -110,8 +110,9 @@ final class SyncReceiver implements Agent {
         stats.datagramsReceived.increment();
         for (int i = 0; i < count; i++) {
             int type = SyncRecords.read(records, announce, downloaded);
-            if (type != SyncRecords.DOWNLOADED && type != SyncRecords.SNAPSHOT_PEER) {
-                store.announce(announce, reply);
+            if (type != SyncRecords.DOWNLOADED && type != SyncRecords.SNAPSHOT_PEER
+                    && store.announce(announce, reply) == SwarmStore.Outcome.FULL) {
+                stats.recordsRefused(SyncStats.Source.SYNC).increment();
             }
         }
         stats.recordsReceived.add(count);

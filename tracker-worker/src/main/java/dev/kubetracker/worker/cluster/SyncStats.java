@@ -13,6 +13,16 @@ public final class SyncStats {
         }
     }
 
+    /** Where records that found no room in the store came from. */
+    public enum Source {
+        SYNC, SNAPSHOT;
+
+        public String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final LongAdder[] recordsRefused = {new LongAdder(), new LongAdder()};
     final LongAdder datagramsSent = new LongAdder();
     final LongAdder recordsSent = new LongAdder();
     final LongAdder sendErrors = new LongAdder();
@@ -39,6 +49,15 @@ public final class SyncStats {
 
     public long drops(Drop reason) {
         return drops[reason.ordinal()].sum();
+    }
+
+    LongAdder recordsRefused(Source source) {
+        return recordsRefused[source.ordinal()];
+    }
+
+    /** Records from siblings the store had no room for (its budget): counted, never applied. */
+    public long recordsRefusedFor(Source source) {
+        return recordsRefused[source.ordinal()].sum();
     }
 
     public long datagramsSent() {

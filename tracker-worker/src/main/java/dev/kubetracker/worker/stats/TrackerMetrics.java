@@ -98,6 +98,20 @@ public final class TrackerMetrics {
                 .description("Snapshot transfers").tag("outcome", "loaded").register(registry);
         FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotFailures)
                 .description("Snapshot transfers").tag("outcome", "failed").register(registry);
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotsNotReady)
+                .description("Snapshot transfers").tag("outcome", "not_ready").register(registry);
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotRequestsRefused)
+                .description("Snapshot transfers").tag("outcome", "refused").register(registry);
+        FunctionCounter.builder("tracker.cluster.snapshots", s, SyncStats::snapshotsStalled)
+                .description("Snapshot transfers").tag("outcome", "stalled").register(registry);
+        for (SyncStats.Source source : SyncStats.Source.values()) {
+            FunctionCounter.builder("tracker.cluster.records.refused", s, x -> x.recordsRefusedFor(source))
+                    .description("Records from siblings the store had no room for (its budget)")
+                    .tag("source", source.tag()).register(registry);
+        }
+        FunctionCounter.builder("tracker.cluster.agent.errors", cluster, Cluster::agentErrors)
+                .description("Unexpected errors in the cluster's sync and snapshot threads (each is logged)")
+                .register(registry);
         Gauge.builder("tracker.cluster.snapshot.duration", s, x -> x.lastSnapshotMillis() / 1000.0)
                 .description("How long the start-up snapshot took (-0.001 when none was loaded)").baseUnit("seconds")
                 .register(registry);

@@ -118,4 +118,18 @@ class SyncReceiverTest {
         assertEquals(1, stats.drops(SyncStats.Drop.MALFORMED_RECORD));
         assertEquals(0, store.torrents());
     }
+
+    @Test
+    void changesThatFindNoRoomInTheStoreAreCountedNotApplied() {
+        SwarmStore full = new SwarmStore(1, 45, 1, 0, 60, () -> (int) (NOW / 60_000)); // room for one torrent
+        SyncReceiver into = new SyncReceiver(null, full, key, 42, stats);
+        Announce other = change(9, 1, Announce.Event.STARTED, 0);
+        other.infoHash.set(0x4444, 0x5555, 0x6666);
+
+        into.handle(datagram(key, 7, NOW, 1, change(1, 1, Announce.Event.STARTED, 0), other), NOW);
+
+        assertEquals(1, full.torrents());
+        assertEquals(1, stats.datagramsReceived(), "the datagram is taken; only the record that did not fit is not");
+        assertEquals(1, stats.recordsRefusedFor(SyncStats.Source.SYNC));
+    }
 }
