@@ -25,6 +25,9 @@ THROUGHPUT=${THROUGHPUT:-1}
 MEMORY=${MEMORY:-1}
 KT_APP=${KT_APP:-tracker-worker/target/quarkus-app}
 KT_JVM_OPTS=${KT_JVM_OPTS:--Xms16m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=1000}
+# Per-client limits off: the load generator is a whole tracker's traffic from 64 addresses, and
+# opentracker has no such limits. Set KT_LIMIT_OPTS= (empty) for a build older than the limits.
+KT_LIMIT_OPTS=${KT_LIMIT_OPTS--Dtracker.limits.requests-per-second=0 -Dtracker.limits.new-torrents-per-minute=0}
 TORRENTS=${TORRENTS:-1000000}
 PEERS=${PEERS:-2000000}
 MEM_PEERS=${MEM_PEERS:-1000000}
@@ -113,7 +116,7 @@ start_opentracker() { # port
 
 start_kubetracker() { # port
   # shellcheck disable=SC2086
-  taskset -c "$TRACKER_CPU" java $KT_JVM_OPTS -Dtracker.host=127.0.0.1 -Dtracker.http.port="$1" \
+  taskset -c "$TRACKER_CPU" java $KT_JVM_OPTS $KT_LIMIT_OPTS -Dtracker.host=127.0.0.1 -Dtracker.http.port="$1" \
     -Dtracker.udp.port="$1" -Dtracker.udp.sockets=1 -Dquarkus.management.host=127.0.0.1 \
     -Dquarkus.management.port="$KT_MANAGEMENT_PORT" -jar "$KT_APP/quarkus-run.jar" >>"$OUT/kubetracker.log" 2>&1 &
   KT_PID=$!
@@ -135,7 +138,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; trackers on core $TRACKER_CPU, load on core $LOAD_CPU"
   echo "java: $(java -version 2>&1 | head -2 | tail -1)"
   echo "opentracker: $(dpkg-query -W -f '${Version}' opentracker 2>/dev/null || echo unknown)"
-  echo "kubetracker JVM flags: $KT_JVM_OPTS"
+  echo "kubetracker JVM flags: $KT_JVM_OPTS $KT_LIMIT_OPTS"
   if [[ -n $CONNTRACK_TIME_WAIT_WAS ]]; then
     echo "conntrack: loaded; its time_wait timeout ($CONNTRACK_TIME_WAIT_WAS s) set to 1 s for the run"
   else
