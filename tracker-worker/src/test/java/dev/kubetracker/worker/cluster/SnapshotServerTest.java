@@ -184,6 +184,75 @@ class SnapshotServerTest {
         driveUntil(() -> server.activeTransfers() == 0, "the transfer closed");
     }
 
+    @Test
+    void aLoadedSnapshotHoldsTheWholeStateAddressesPortsRolesFlagsAgesAndDownloadCounts() throws Exception {
+        // Requests are signed with the real clock: the stores' clock runs a few minutes behind it, then catches up.
+        clock.set(System.currentTimeMillis() - 10 * 60_000);
+        Announce a = new Announce();
+        AnnounceReply reply = new AnnounceReply(1);
+        for (int t = 1; t <= 300; t++) {
+            for (int p = 0; p < t % 7; p++) {
+                a.clear();
+                a.infoHash.set(t * 0x9E3779B97F4A7C15L, -t, t);
+                a.family = p % 3 == 0 ? 6 : 4;
+                a.address4 = 0x0A000000 | (t << 8) | p;
+                a.address6High = 0x2001_0db8_0000_0000L | t;
+                a.address6Low = p;
+                a.port = 1024 + p;
+                a.left = p % 2; // seeders and leechers
+                a.event = p == 2 ? Announce.Event.COMPLETED : Announce.Event.STARTED;
+                store.announce(a, reply);
+            }
+            if (t % 50 == 0) {
+                clock.addAndGet(60_000); // peers of different ages
+            }
+        }
+        a.clear(); // a peerless torrent that keeps its download count
+        a.infoHash.set(42, 42, 42);
+        a.address4 = 0x0A0000FF;
+        a.port = 999;
+        a.left = 1;
+        a.event = Announce.Event.COMPLETED;
+        store.announce(a, reply);
+        a.event = Announce.Event.STOPPED;
+        store.announce(a, reply);
+        startServer();
+        SwarmStore loaded = new SwarmStore(16, 45, () -> (int) (clock.get() / 60_000));
+        clock.set(System.currentTimeMillis());
+        Thread[] client = new Thread[1];
+        SnapshotClient.Result[] result = new SnapshotClient.Result[1];
+        client[0] = new Thread(() -> result[0] = SnapshotClient.fetch(
+                (InetSocketAddress) uncheckedAddress(), KEY, loaded, 10_000, 1L << 30));
+        client[0].start();
+        driveUntil(() -> !client[0].isAlive(), "the client done");
+        assertEquals(SnapshotClient.Outcome.LOADED, result[0].outcome(), result[0].detail());
+
+        assertEquals(state(store), state(loaded));
+        assertEquals(torrents(store), torrents(loaded));
+    }
+
+    /** Every peer as text, sorted; sync-learned is the one flag a loaded peer adds. */
+    private static java.util.List<String> state(SwarmStore s) {
+        java.util.List<String> peers = new java.util.ArrayList<>();
+        for (int shard = 0; shard < s.shardCount(); shard++) {
+            s.forEachPeer(shard, (h, m, l, family, address4, high, low, port, flags, age) -> peers.add(
+                    h + "/" + m + "/" + l + " v" + family + " " + (family == 6 ? high + ":" + low : address4) + ":" + port
+                            + " flags " + (flags & ~dev.kubetracker.worker.swarm.PeerRecord.FROM_SYNC) + " age " + age));
+        }
+        java.util.Collections.sort(peers);
+        return peers;
+    }
+
+    private static java.util.List<String> torrents(SwarmStore s) {
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        for (int shard = 0; shard < s.shardCount(); shard++) {
+            s.forEachTorrent(shard, (h, m, l, seeders, leechers, downloaded) ->
+                    rows.add(h + "/" + m + "/" + l + " " + seeders + " " + leechers + " " + downloaded));
+        }
+        java.util.Collections.sort(rows);
+        return rows;
+    }
+
     private Object uncheckedAddress() {
         try {
             return channel.getLocalAddress();
