@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.testing.Prerequisites;
+import dev.kubetracker.worker.testing.TestWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,17 +30,18 @@ class RealClientDownloadTest {
     private static final Path SCRIPT = Path.of("src/test/realclient/download_through_tracker.py");
     private static final String PYTHON = "/usr/bin/python3";
 
-    @ParameterizedTest(name = "{1} downloads from a libtorrent seeder over {0}")
+    @ParameterizedTest(name = "{2} downloads from a libtorrent seeder over {0} to {1}")
     @CsvSource({
-        "http://127.0.0.1:16969/announce, libtorrent",
-        "udp://127.0.0.1:16969/announce, libtorrent",
-        "http://127.0.0.1:16969/announce, aria2",
-        "udp://127.0.0.1:16969/announce, aria2",
-        "http://[::1]:16969/announce, libtorrent",
-        "udp://[::1]:16969/announce, libtorrent",
+        "http, 127.0.0.1, libtorrent",
+        "udp, 127.0.0.1, libtorrent",
+        "http, 127.0.0.1, aria2",
+        "udp, 127.0.0.1, aria2",
+        "http, [::1], libtorrent",
+        "udp, [::1], libtorrent",
     })
-    void downloadCompletesWithMatchingChecksum(String tracker, String client) throws Exception {
+    void downloadCompletesWithMatchingChecksum(String scheme, String host, String client) throws Exception {
         requireClientsInstalled();
+        String tracker = scheme + "://" + host + ":" + TestWorker.clientPort() + "/announce";
         Path log = Files.createTempFile("realclient", ".log");
         Process process = new ProcessBuilder(List.of(PYTHON, SCRIPT.toString(), "--tracker", tracker,
                 "--client", client, "--timeout-s", "90", "--size-mib", "4"))

@@ -13,6 +13,7 @@ import dev.kubetracker.worker.stats.TrackerStats;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import dev.kubetracker.worker.testing.Bencode;
+import dev.kubetracker.worker.testing.InfoHashes;
 import dev.kubetracker.worker.testing.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,9 +42,9 @@ import org.junit.jupiter.api.Test;
  * idle and half-sent requests, and streamed replies.
  */
 class HttpConnectionSocketTest {
-    /** Each test announces its own torrent: 19 fixed bytes and the port's low byte. */
+    /** Each test announces its own torrent, chosen by the port's low byte. */
     private static String hash(int peerPort) {
-        return "%01%02%03%04%05%06%07%08%09%0a%0b%0c%0d%0e%0f%10%11%12%13" + String.format("%%%02x", peerPort & 0xFF);
+        return RawHttp.percentEncode(InfoHashes.random(peerPort & 0xFF));
     }
     private static final FullScrapeSlots SLOTS = new FullScrapeSlots(4);
     private static ExecutorService statsExecutor;
