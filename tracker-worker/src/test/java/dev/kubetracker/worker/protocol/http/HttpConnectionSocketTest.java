@@ -12,6 +12,7 @@ import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.TrackerStats;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.testing.Await;
 import dev.kubetracker.worker.testing.Bencode;
 import dev.kubetracker.worker.testing.InfoHashes;
 import dev.kubetracker.worker.testing.RawHttp;
@@ -92,6 +93,8 @@ class HttpConnectionSocketTest {
             send(socket, announce(7001) + "GET /scrape?info_hash=" + hash(7001) + " HTTP/1.1\r\nHost: t\r\n\r\n");
             String third = announce(7001 + 256); // the same torrent
             send(socket, third.substring(0, 20));
+            // Pauses make the pieces likely to arrive as separate reads; were they merged, the test would
+            // prove less, never fail wrongly.
             Thread.sleep(100);
             send(socket, third.substring(20, third.length() - 3));
             Thread.sleep(100);
@@ -240,7 +243,10 @@ class HttpConnectionSocketTest {
     @Test
     void aClientThatPipelinesWithoutReadingGetsEveryReplyInOrderAsItReads() throws Exception {
         int requests = 20_000; // ~3 MB of replies: more than the socket buffers hold, so the tracker must wait
-        try (Socket socket = connect()) {
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(64 * 1024); // before connecting, so the window is small from the start
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(10_000);
             Thread writer = new Thread(() -> {
                 try {
                     StringBuilder burst = new StringBuilder();
@@ -253,10 +259,12 @@ class HttpConnectionSocketTest {
                 }
             });
             writer.start();
-            Thread.sleep(300); // let the replies back up before reading any
+            // Let the replies back up before reading any: 32 KiB of them wait unread in our socket buffer.
+            InputStream unbuffered = socket.getInputStream();
+            Await.until("replies backing up unread", Duration.ofSeconds(10), () -> unbuffered.available() >= 32 * 1024);
             // Buffered: the tracker has written its last reply long before a byte-by-byte reader would
             // finish, and would close the connection as idle (one second here) before the last request.
-            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            InputStream in = new java.io.BufferedInputStream(unbuffered, 64 * 1024);
             for (int i = 0; i < requests; i++) {
                 assertEquals(404, Reply.read(in).status, "reply " + i);
             }
