@@ -34,10 +34,6 @@ class HttpTrackerSocketTest {
     @Inject
     TrackerWorker worker;
 
-    private static byte[] hash(int seed) {
-        return InfoHashes.random(seed);
-    }
-
     private static Response get(String host, String target, String... headers) throws IOException {
         return RawHttp.get(host, TestWorker.clientPort(), target, headers);
     }
@@ -61,7 +57,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void announcesOverIpv4AndIpv6SeeEachOther() throws IOException {
-        byte[] h = hash(1);
+        byte[] h = InfoHashes.random(1);
         Map<String, Object> first = ok(get("127.0.0.1", announce(h, 6001, 0, "&event=started&compact=1")));
         assertEquals(1L, first.get("complete"));
         assertEquals(0L, first.get("incomplete"));
@@ -90,7 +86,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void servesTheDictionaryPeerListForCompactZero() throws IOException {
-        byte[] h = hash(2);
+        byte[] h = InfoHashes.random(2);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
         Map<String, Object> reply = ok(get("127.0.0.1", announce(h, 6002, 10, "&compact=0")));
         @SuppressWarnings("unchecked")
@@ -102,7 +98,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void announceAndScrapeWorkBehindAPathPrefix() throws IOException {
-        byte[] h = hash(3);
+        byte[] h = InfoHashes.random(3);
         ok(get("127.0.0.1", "/some/secret/path" + announce(h, 6001, 0, "")));
         Map<String, Object> scrape = ok(get("127.0.0.1", "/some/secret/path/scrape?info_hash=" + RawHttp.percentEncode(h)));
         Map<String, Object> files = Bencode.dict(scrape, "files");
@@ -111,7 +107,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void stoppedRemovesAndCompletedCountsOnce() throws IOException {
-        byte[] h = hash(4);
+        byte[] h = InfoHashes.random(4);
         ok(get("127.0.0.1", announce(h, 6001, 100, "&event=started")));
         ok(get("127.0.0.1", announce(h, 6001, 0, "&event=completed")));
         Map<String, Object> again = ok(get("127.0.0.1", announce(h, 6001, 0, "&event=completed")));
@@ -124,12 +120,12 @@ class HttpTrackerSocketTest {
 
     @Test
     void scrapesSeveralTorrentsInHashOrder() throws IOException {
-        byte[] a = hash(5);
-        byte[] b = hash(6);
+        byte[] a = InfoHashes.random(5);
+        byte[] b = InfoHashes.random(6);
         ok(get("127.0.0.1", announce(a, 6001, 0, "")));
         ok(get("127.0.0.1", announce(b, 6001, 9, "")));
         ok(get("127.0.0.1", announce(b, 6002, 9, "")));
-        byte[] unknown = hash(7);
+        byte[] unknown = InfoHashes.random(7);
         Map<String, Object> reply = ok(get("::1", "/scrape?info_hash=" + RawHttp.percentEncode(b) + "&info_hash="
                 + RawHttp.percentEncode(a) + "&info_hash=" + RawHttp.percentEncode(unknown) + "&info_hash="
                 + RawHttp.percentEncode(a)));
@@ -142,7 +138,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void fullScrapeIsValidBencodeWithAndWithoutGzip() throws IOException {
-        byte[] h = hash(8);
+        byte[] h = InfoHashes.random(8);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
         Response plain = get("127.0.0.1", "/scrape");
         assertEquals(200, plain.status());
@@ -160,7 +156,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void statsModesAnswerInOpentrackersLayout() throws IOException {
-        byte[] h = hash(9);
+        byte[] h = InfoHashes.random(9);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
         ok(get("127.0.0.1", announce(h, 6002, 0, "")));
         ok(get("127.0.0.1", announce(h, 6003, 1, "")));
@@ -174,7 +170,7 @@ class HttpTrackerSocketTest {
         assertTrue(get("127.0.0.1", "/stats?mode=conn").text()
                 .matches("\\d+\n\\d+\n\\d+ seconds \\(\\d+ hours\\)\nkubetracker connections, \\d+ conns/s :: \\d+ success/s\\."));
 
-        String hex = java.util.HexFormat.of().withUpperCase().formatHex(h);
+        String hex = InfoHashes.hex(h).toUpperCase(java.util.Locale.ROOT);
         String top = get("127.0.0.1", "/stats?mode=top100").text();
         assertTrue(top.startsWith("Top 100 torrents by peers:\n"), top);
         assertTrue(top.contains("\t3\t" + hex + "\n"), top);
@@ -213,7 +209,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void metricsLiveOnTheManagementPortOnly() throws IOException {
-        ok(get("127.0.0.1", announce(hash(10), 6001, 0, "")));
+        ok(get("127.0.0.1", announce(InfoHashes.random(10), 6001, 0, "")));
         Response metrics = RawHttp.get("127.0.0.1", TestWorker.managementPort(), "/q/metrics");
         assertEquals(200, metrics.status());
         assertTrue(metrics.text().matches("(?s).*tracker_announces_total\\{event=\"none\",family=\"ipv4\",protocol=\"http\"} [1-9].*"),
@@ -226,7 +222,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void forwardedForIsBelievedOnlyFromTrustedProxies() throws IOException {
-        byte[] h = hash(11);
+        byte[] h = InfoHashes.random(11);
         // The test profile trusts 127.0.0.2/32.
         ok(RawHttp.get(InetAddress.getByName("127.0.0.2"), "127.0.0.1", TestWorker.clientPort(), announce(h, 7001, 0, ""),
                 "X-Forwarded-For: 203.0.113.9"));
@@ -244,7 +240,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void badRequestsGetExactErrorsAndTheTrackerKeepsItsState() throws IOException {
-        byte[] h = hash(12);
+        byte[] h = InfoHashes.random(12);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
         String hash19 = RawHttp.percentEncode(java.util.Arrays.copyOf(h, 19));
         String hash21 = RawHttp.percentEncode(java.util.Arrays.copyOf(h, 21));
@@ -268,7 +264,7 @@ class HttpTrackerSocketTest {
 
         StringBuilder many = new StringBuilder("/scrape?");
         for (int i = 0; i < 200; i++) {
-            many.append("info_hash=").append(RawHttp.percentEncode(hash(1000 + i))).append('&');
+            many.append("info_hash=").append(RawHttp.percentEncode(InfoHashes.random(1000 + i))).append('&');
         }
         // 200 percent-encoded hashes do not fit the 4096-byte request line: 414. The hash cap (64)
         // applies to shorter spellings: 65 hashes of plain ASCII bytes fit the line.
@@ -289,7 +285,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void numwantNegativeMeansDefaultAndHugeMeansTheMaximum() throws IOException {
-        byte[] h = hash(13);
+        byte[] h = InfoHashes.random(13);
         for (int port = 1; port <= 210; port++) {
             ok(get("127.0.0.1", announce(h, 10000 + port, 0, "&numwant=0")));
         }
@@ -303,7 +299,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void aForwardedForLineTheClientSentIsNotBelievedWhenTheProxyAddsItsOwn() throws IOException {
-        byte[] h = hash(14);
+        byte[] h = InfoHashes.random(14);
         // The client forges a line; the trusted proxy (127.0.0.2) appends the real client's address.
         ok(RawHttp.get(InetAddress.getByName("127.0.0.2"), "127.0.0.1", TestWorker.clientPort(), announce(h, 7101, 0, ""),
                 "X-Forwarded-For: 192.0.2.66", "X-Forwarded-For: 198.51.100.23"));
@@ -336,7 +332,7 @@ class HttpTrackerSocketTest {
 
     @Test
     void aVeryNegativeNumwantMeansTheDefault() throws IOException {
-        byte[] h = hash(15);
+        byte[] h = InfoHashes.random(15);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
         Map<String, Object> reply = ok(get("127.0.0.1", announce(h, 6002, 1, "&numwant=-99999999999999999999999")));
         assertEquals(6, ((byte[]) reply.get("peers")).length);

@@ -24,17 +24,13 @@ import org.junit.jupiter.api.Test;
 /** The real worker on loopback, spoken to with real datagrams over IPv4 and IPv6. */
 @QuarkusTest
 class UdpTrackerSocketTest {
-    private static byte[] hash(int seed) {
-        return InfoHashes.random(seed);
-    }
-
     private static UdpClient client(String host) throws IOException {
         return new UdpClient(host, TestWorker.clientPort());
     }
 
     @Test
     void ipv4AndIpv6ClientsAnnounceAndScrape() throws IOException {
-        byte[] h = hash(100);
+        byte[] h = InfoHashes.random(100);
         try (UdpClient v4 = client("127.0.0.1"); UdpClient v6 = client("::1")) {
             ByteBuffer first = v4.announce(v4.connect(), h, 2, 0, -1, 6881);
             assertEquals(1, first.getInt(0));
@@ -58,7 +54,7 @@ class UdpTrackerSocketTest {
             assertEquals(0x7F000001, fourth.getInt(20));
             assertEquals(6881, fourth.getShort(24) & 0xFFFF);
 
-            ByteBuffer scrape = v4.scrape(v4.connect(), h, hash(101));
+            ByteBuffer scrape = v4.scrape(v4.connect(), h, InfoHashes.random(101));
             assertEquals(8 + 24, scrape.remaining());
             assertEquals(1, scrape.getInt(8), "seeders");
             assertEquals(0, scrape.getInt(12), "completed");
@@ -76,7 +72,7 @@ class UdpTrackerSocketTest {
         long fresh = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now).issue(loopback);
         long expired = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now - 12).issue(loopback);
         long otherKey = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now).issue(loopback);
-        byte[] h = hash(102);
+        byte[] h = InfoHashes.random(102);
         try (UdpClient client = client("127.0.0.1")) {
             assertEquals(1, client.announce(fresh, h, 2, 0, -1, 6881).getInt(0),
                     "an id minted with the shared key is accepted: what lets workers share clients");
@@ -96,7 +92,7 @@ class UdpTrackerSocketTest {
             connectSeeingNoReplyTo(-5, client);
             byte[][] many = new byte[200][];
             for (int i = 0; i < many.length; i++) {
-                many[i] = hash(5000 + i);
+                many[i] = InfoHashes.random(5000 + i);
             }
             ByteBuffer reply = client.scrape(id, many);
             assertEquals(2, reply.getInt(0));
@@ -106,7 +102,7 @@ class UdpTrackerSocketTest {
 
     @Test
     void survivesJunkOfEveryLengthAndKeepsItsState() throws IOException {
-        byte[] h = hash(103);
+        byte[] h = InfoHashes.random(103);
         try (UdpClient client = client("127.0.0.1"); UdpClient v6 = client("::1")) {
             long id = client.connect();
             client.announce(id, h, 2, 0, -1, 7001);
@@ -133,7 +129,7 @@ class UdpTrackerSocketTest {
             ByteBuffer scrape = client.scrape(again, h);
             assertEquals(1, scrape.getInt(8), "seeders kept");
             assertEquals(1, scrape.getInt(16), "leechers kept");
-            assertEquals(1, v6.announce(v6.connect(), hash(104), 2, 0, -1, 7003).getInt(0), "IPv6 still served");
+            assertEquals(1, v6.announce(v6.connect(), InfoHashes.random(104), 2, 0, -1, 7003).getInt(0), "IPv6 still served");
         }
     }
 
