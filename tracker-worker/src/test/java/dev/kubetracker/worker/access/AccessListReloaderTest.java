@@ -44,11 +44,6 @@ class AccessListReloaderTest {
         return list.allows(high, high, (int) high);
     }
 
-    /** Waits (bounded) for a condition that a background reload makes true. */
-    private static void eventually(Await.Condition condition, String what) throws Exception {
-        Await.until(what, Duration.ofSeconds(10), condition);
-    }
-
     @Test
     void aBlacklistReloadDropsTheNewlyListedSwarmAndKeepsTheOthers() throws IOException {
         Path file = Files.writeString(dir.resolve("list"), A + "\n");
@@ -98,7 +93,7 @@ class AccessListReloaderTest {
                     out.flush();
                 }
             }
-            eventually(() -> reloader.reloads() > loads, "a reload after the writes");
+            Await.until("a reload after the writes", Duration.ofSeconds(10), () -> reloader.reloads() > loads);
             assertEquals(3, list.size(), "the complete file loaded, not a part"); // swapped in before counted
             assertEquals(2, store.torrents(), "no allowed swarm was dropped on the way");
         }
@@ -121,7 +116,7 @@ class AccessListReloaderTest {
         try (AccessListReloader reloader = new AccessListReloader(list, file, store, true, NO_POLL)) {
             reloader.start();
             Files.writeString(file, B + "\n");
-            eventually(() -> !allows(list, BH) && allows(list, AH), "rewrite seen");
+            Await.until("rewrite seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
         }
     }
 
@@ -133,7 +128,7 @@ class AccessListReloaderTest {
             reloader.start();
             Path temp = Files.writeString(dir.resolve(".list.swp"), B + "\n");
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            eventually(() -> !allows(list, BH) && allows(list, AH), "rename seen");
+            Await.until("rename seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
         }
     }
 
@@ -146,9 +141,9 @@ class AccessListReloaderTest {
             reloader.start();
             assertFalse(allows(list, AH));
             volume.publish(B + "\n");
-            eventually(() -> !allows(list, BH) && allows(list, AH), "symlink swap seen");
+            Await.until("symlink swap seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
             volume.publish(A + "\n" + B + "\n");
-            eventually(() -> !allows(list, AH) && !allows(list, BH), "second swap seen");
+            Await.until("second swap seen", Duration.ofSeconds(10), () -> !allows(list, AH) && !allows(list, BH));
         }
     }
 }

@@ -190,11 +190,10 @@ class HttpConnectionSocketTest {
     void idleAndHalfSentConnectionsAreClosed() throws Exception {
         try (Socket idle = connect(); Socket halfSent = connect()) {
             send(halfSent, "GET /announce?info_hash=" + hash(7006));
-            long start = System.nanoTime();
+            // The tracker closes them (one-second idle timeout): -1, where the test's own 10 s read
+            // timeout would throw instead.
             assertEquals(-1, idle.getInputStream().read(), "closed without a reply");
             assertEquals(-1, halfSent.getInputStream().read(), "a request that never ends does not hold the connection");
-            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(waitedMillis < 9_000, "closed by the idle timeout, not the test's read timeout: " + waitedMillis);
         }
     }
 
