@@ -26,23 +26,34 @@ import org.junit.jupiter.api.RepetitionInfo;
 class SwarmStoreConcurrencyTest {
     private static final int ANNOUNCERS = 3;
     private static final int ANNOUNCES_EACH = 40_000;
-    /** The sweeper and the purger act each time the announcers together have made this many more announces. */
+    /**
+     * The sweeper and the purger act each time the announcers together have made this many more announces
+     * since they last acted, so a lagging one never catches up in a burst (eight purges in a row would
+     * empty the store).
+     */
     private static final int ANNOUNCES_PER_SWEEP = 500;
     private static final int ANNOUNCES_PER_PURGE = 2_000;
+    /** Announcers wait while the sweeper or the purger has not acted for this many announces. */
+    private static final int MAX_LAG = 5_000;
     private static final int HASHES = 48;
     private static final int PEERS = 24;
     private static final int PEER_TIMEOUT_MINUTES = 3;
-    private static final int ANNOUNCES_PER_MINUTE = 1_000;
+    /** 600 minutes in all: past the 8-bit minute stamps' wrap. */
+    private static final int ANNOUNCES_PER_MINUTE = 200;
 
     private final AtomicLong announced = new AtomicLong();
     private final SwarmStore store = new SwarmStore(4, PEER_TIMEOUT_MINUTES, this::minute);
     private final long[] hashHighs = new long[HASHES];
     private final AtomicBoolean announcing = new AtomicBoolean(true);
+    private final AtomicLong sweptAt = new AtomicLong();
+    private final AtomicLong purgedAt = new AtomicLong();
+    private final AtomicLong sweeps = new AtomicLong();
+    private final AtomicLong purges = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong purged = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    @RepeatedTest(5)
+    @RepeatedTest(10)
     void shardCountersEqualARecountAfterConcurrentAnnouncesSweepsAndPurges(RepetitionInfo repetition) throws Exception {
         Random seeds = new Random(repetition.getCurrentRepetition());
         for (int i = 0; i < HASHES; i++) {
@@ -82,9 +93,9 @@ class SwarmStoreConcurrencyTest {
                 peerWalk[(flags & PeerRecord.SEEDER) != 0 ? 0 : 1]++;
             });
         }
-        assertTrue(expired.get() > 0 && purged.get() > 0 && store.seeders() + store.leechers() > 0,
-                "the run expired peers (" + expired + "), purged torrents (" + purged + ") and left peers ("
-                        + store.seeders() + " seeders, " + store.leechers() + " leechers)");
+        assertTrue(sweeps.get() > 0 && purges.get() > 0 && store.seeders() + store.leechers() > 0,
+                sweeps + " sweeps expired " + expired + " peers, " + purges + " purges dropped " + purged
+                        + " torrents, " + store.seeders() + " seeders and " + store.leechers() + " leechers left");
         assertEquals(torrentWalk[0], store.torrents(), "torrents");
         assertEquals(torrentWalk[1], store.seeders(), "seeders by torrent");
         assertEquals(torrentWalk[2], store.leechers(), "leechers by torrent");
@@ -116,7 +127,11 @@ class SwarmStoreConcurrencyTest {
             a.bothFamilies = random.nextBoolean();
             store.announce(a, reply);
             if (i % 100 == 99) {
-                announced.addAndGet(100);
+                long total = announced.addAndGet(100);
+                while ((total - sweptAt.get() > MAX_LAG || total - purgedAt.get() > MAX_LAG)
+                        && failure.get() == null) {
+                    Thread.yield();
+                }
             }
         }
     }
@@ -131,16 +146,18 @@ class SwarmStoreConcurrencyTest {
     }
 
     private void sweep() {
-        for (long next = ANNOUNCES_PER_SWEEP; awaitAnnounced(next); next += ANNOUNCES_PER_SWEEP) {
+        while (awaitAnnounced(sweptAt.get() + ANNOUNCES_PER_SWEEP)) {
+            sweptAt.set(announced.get());
+            sweeps.incrementAndGet();
             expired.addAndGet(store.sweep());
         }
     }
 
     /** Drops a changing eighth of the hashes, as an access-list reload that refuses them would. */
     private void purge() {
-        int round = 0;
-        for (long next = ANNOUNCES_PER_PURGE; awaitAnnounced(next); next += ANNOUNCES_PER_PURGE) {
-            int eighth = round++ % 8;
+        while (awaitAnnounced(purgedAt.get() + ANNOUNCES_PER_PURGE)) {
+            purgedAt.set(announced.get());
+            int eighth = (int) (purges.getAndIncrement() % 8);
             purged.addAndGet(store.removeTorrents((high, middle, low) -> middle % 8 == eighth));
         }
     }
