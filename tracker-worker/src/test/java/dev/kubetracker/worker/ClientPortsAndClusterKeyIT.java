@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kubetracker.worker.testing.Bencode;
 import dev.kubetracker.worker.testing.RawHttp;
 import dev.kubetracker.worker.testing.UdpClient;
+import dev.kubetracker.worker.testing.FreePorts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
@@ -15,7 +16,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ class ClientPortsAndClusterKeyIT {
 
     @Test
     void httpPortZeroServesUdpOnly() throws Exception {
-        int client = freePort();
+        int client = FreePorts.tcpAndUdp();
         startReady("http-port-zero", Map.of("tracker.http.port", "0", "tracker.udp.port", Integer.toString(client)),
                 Map.of());
         try (UdpClient udp = new UdpClient("127.0.0.1", client)) {
@@ -66,7 +66,7 @@ class ClientPortsAndClusterKeyIT {
 
     @Test
     void udpPortZeroServesHttpOnly() throws Exception {
-        int client = freePort();
+        int client = FreePorts.tcpAndUdp();
         startReady("udp-port-zero", Map.of("tracker.http.port", Integer.toString(client), "tracker.udp.port", "0"),
                 Map.of());
         assertEquals(200, announce(client, 6881).status());
@@ -82,8 +82,8 @@ class ClientPortsAndClusterKeyIT {
     @Test
     void aClusterKeyGivenAsTextAuthenticatesTheSync() throws Exception {
         String key = "a cluster key given as text, not a file";
-        int[] client = {freePort(), freePort()};
-        int[] sync = {freePort(), freePort()};
+        int[] client = {FreePorts.tcpAndUdp(), FreePorts.tcpAndUdp()};
+        int[] sync = {FreePorts.tcpAndUdp(), FreePorts.tcpAndUdp()};
         String peers = "127.0.0.1:" + sync[0] + ",127.0.0.1:" + sync[1];
         startReady("cluster-key-property", Map.of("tracker.http.port", Integer.toString(client[0]),
                 "tracker.udp.port", Integer.toString(client[0]), "tracker.cluster.port", Integer.toString(sync[0]),
@@ -119,11 +119,11 @@ class ClientPortsAndClusterKeyIT {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: integration tests run after `package`");
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve(name + ".log");
-        int management = freePort();
+        int management = FreePorts.tcpAndUdp();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-                "-Dtracker.host=127.0.0.1", "-Dtracker.udp.sockets=1", "-Dtracker.cluster.port=" + freePort()));
+                "-Dtracker.host=127.0.0.1", "-Dtracker.udp.sockets=1", "-Dtracker.cluster.port=" + FreePorts.tcpAndUdp()));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
@@ -146,19 +146,4 @@ class ClientPortsAndClusterKeyIT {
         }
     }
 
-    /** A loopback port free for both TCP and UDP right now. */
-    private static int freePort() throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, loopback)) {
-                    return port;
-                } catch (IOException takenForUdp) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free loopback port for TCP and UDP");
-    }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kubetracker.worker.testing.FreePorts;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,38 +148,23 @@ class StartupRefusalIT {
     }
 
     private static Process start(Map<String, String> settings, Path log) throws IOException {
-        int client = freePort();
+        int client = FreePorts.tcpAndUdp();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Dquarkus.management.host=127.0.0.1");
-        command.add("-Dquarkus.management.port=" + freePort());
+        command.add("-Dquarkus.management.port=" + FreePorts.tcpAndUdp());
         command.add("-Dtracker.host=127.0.0.1");
         command.add("-Dtracker.http.port=" + client);
         command.add("-Dtracker.udp.port=" + client);
         command.add("-Dtracker.udp.sockets=1");
-        command.add("-Dtracker.cluster.port=" + freePort());
+        command.add("-Dtracker.cluster.port=" + FreePorts.tcpAndUdp());
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** A loopback port free for both TCP and UDP right now. */
-    private static int freePort() throws IOException {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, loopback)) {
-                    return port;
-                } catch (IOException takenForUdp) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free loopback port for TCP and UDP");
-    }
 }

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kubetracker.worker.swarm.Announce;
 import dev.kubetracker.worker.swarm.AnnounceReply;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,15 +42,6 @@ class AccessListReloaderTest {
 
     private static boolean allows(AccessList list, long high) {
         return list.allows(high, high, (int) high);
-    }
-
-    /** Waits (bounded) for a condition that a background reload makes true. */
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
-            Thread.sleep(20);
-        }
     }
 
     @Test
@@ -92,15 +84,17 @@ class AccessListReloaderTest {
         announce(BH);
         try (AccessListReloader reloader = new AccessListReloader(list, file, store, true, NO_POLL)) {
             reloader.start();
-            // A slow writer: truncate, then append line by line.
+            long loads = reloader.reloads();
+            // Truncate, then append line by line: a burst of change events, the first of them for an empty
+            // file, which would drop every swarm, and the next two for files that would drop B's.
             try (var out = Files.newOutputStream(file)) {
                 for (String line : new String[] {A, B, "cccccccccccccccccccccccccccccccccccccccc"}) {
-                    Thread.sleep(40);
                     out.write((line + "\n").getBytes());
                     out.flush();
                 }
             }
-            eventually(() -> list.size() == 3, "the complete file loaded");
+            Await.until("a reload after the writes", Duration.ofSeconds(10), () -> reloader.reloads() > loads);
+            assertEquals(3, list.size(), "the complete file loaded, not a part"); // swapped in before counted
             assertEquals(2, store.torrents(), "no allowed swarm was dropped on the way");
         }
     }
@@ -122,7 +116,7 @@ class AccessListReloaderTest {
         try (AccessListReloader reloader = new AccessListReloader(list, file, store, true, NO_POLL)) {
             reloader.start();
             Files.writeString(file, B + "\n");
-            eventually(() -> !allows(list, BH) && allows(list, AH), "rewrite seen");
+            Await.until("rewrite seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
         }
     }
 
@@ -134,7 +128,7 @@ class AccessListReloaderTest {
             reloader.start();
             Path temp = Files.writeString(dir.resolve(".list.swp"), B + "\n");
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            eventually(() -> !allows(list, BH) && allows(list, AH), "rename seen");
+            Await.until("rename seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
         }
     }
 
@@ -147,9 +141,9 @@ class AccessListReloaderTest {
             reloader.start();
             assertFalse(allows(list, AH));
             volume.publish(B + "\n");
-            eventually(() -> !allows(list, BH) && allows(list, AH), "symlink swap seen");
+            Await.until("symlink swap seen", Duration.ofSeconds(10), () -> !allows(list, BH) && allows(list, AH));
             volume.publish(A + "\n" + B + "\n");
-            eventually(() -> !allows(list, AH) && !allows(list, BH), "second swap seen");
+            Await.until("second swap seen", Duration.ofSeconds(10), () -> !allows(list, AH) && !allows(list, BH));
         }
     }
 }

@@ -5,7 +5,8 @@ import static dev.kubetracker.worker.access.AccessListProfiles.LATER_REFUSED;
 import static dev.kubetracker.worker.access.AccessListProfiles.REFUSED;
 import static dev.kubetracker.worker.access.AccessListSupport.announce;
 import static dev.kubetracker.worker.access.AccessListSupport.awaitRefused;
-import static dev.kubetracker.worker.access.AccessListSupport.hash;
+import static dev.kubetracker.worker.access.AccessListSupport.fullScrape;
+import static dev.kubetracker.worker.access.AccessListSupport.get;
 import static dev.kubetracker.worker.access.AccessListSupport.refusedOverHttp;
 import static dev.kubetracker.worker.access.AccessListSupport.scrape;
 import static dev.kubetracker.worker.access.AccessListSupport.udpAnnounceError;
@@ -15,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.testing.Bencode;
+import dev.kubetracker.worker.testing.InfoHashes;
 import dev.kubetracker.worker.testing.RawHttp;
+import dev.kubetracker.worker.testing.TestWorker;
 import dev.kubetracker.worker.testing.UdpClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -32,16 +35,14 @@ class BlacklistConfigMapSocketTest {
         assertTrue(refusedOverHttp(REFUSED));
         assertEquals(AccessList.REFUSAL, udpAnnounceError(REFUSED));
         assertArrayEquals(new long[] {0, 0}, scrape(REFUSED), "a named scrape answers zeros, as for an unknown hash");
-        try (UdpClient client = new UdpClient("127.0.0.1")) {
-            ByteBuffer scrape = client.scrape(client.connect(), hash(REFUSED));
+        try (UdpClient client = new UdpClient("127.0.0.1", TestWorker.clientPort())) {
+            ByteBuffer scrape = client.scrape(client.connect(), InfoHashes.fromHex(REFUSED));
             assertEquals(0, scrape.getInt(8) | scrape.getInt(12) | scrape.getInt(16));
         }
         assertFalse(refusedOverHttp(ALLOWED));
-        Map<String, Object> full = Bencode.dict(RawHttp.get("127.0.0.1", 16969, "/scrape").body());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> files = (Map<String, Object>) full.get("files");
-        assertFalse(files.containsKey(Bencode.key(hash(REFUSED))));
-        assertTrue(files.containsKey(Bencode.key(hash(ALLOWED))));
+        Map<String, Object> files = fullScrape();
+        assertFalse(files.containsKey(Bencode.key(InfoHashes.fromHex(REFUSED))));
+        assertTrue(files.containsKey(Bencode.key(InfoHashes.fromHex(ALLOWED))));
     }
 
     @Test
@@ -59,10 +60,8 @@ class BlacklistConfigMapSocketTest {
         assertTrue(seconds < 10, "took " + seconds + " s");
         assertEquals(AccessList.REFUSAL, udpAnnounceError(LATER_REFUSED));
         assertArrayEquals(new long[] {2, 3}, scrape(ALLOWED), "allowed swarm kept all its peers");
-        Map<String, Object> full = Bencode.dict(RawHttp.get("127.0.0.1", 16969, "/scrape").body());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> files = (Map<String, Object>) full.get("files");
-        assertFalse(files.containsKey(Bencode.key(hash(LATER_REFUSED))), "the refused swarm is gone");
+        assertFalse(fullScrape().containsKey(Bencode.key(InfoHashes.fromHex(LATER_REFUSED))),
+                "the refused swarm is gone");
 
         // Taking a hash off the blacklist lets it in again.
         new ConfigMapVolume(AccessListProfiles.BlacklistConfigMap.DIR, "blacklist").publish(REFUSED + "\n");

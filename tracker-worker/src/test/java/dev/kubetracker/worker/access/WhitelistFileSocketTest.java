@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kubetracker.worker.testing.RawHttp;
+import dev.kubetracker.worker.testing.TestWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ class WhitelistFileSocketTest {
         assertFalse(refusedOverHttp(ALLOWED));
         assertArrayEquals(new long[] {0, 4}, scrape(ALLOWED), "allowed swarm kept all its peers");
 
-        String metrics = RawHttp.get("127.0.0.1", 19000, "/q/metrics").text();
+        String metrics = TestWorker.metrics();
         assertTrue(metrics.contains("tracker_access_list_entries{mode=\"whitelist\"} 2.0"), metrics);
         assertTrue(metrics.contains("tracker_access_list_malformed_lines 1.0"), metrics);
         assertTrue(metrics.matches("(?s).*tracker_access_list_refused_total\\{protocol=\"udp\"} [1-9].*"), metrics);

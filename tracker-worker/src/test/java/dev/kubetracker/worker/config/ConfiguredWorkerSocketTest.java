@@ -16,14 +16,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -44,17 +42,10 @@ class ConfiguredWorkerSocketTest {
     static final Path CONNECTION_ID_KEY = Path.of("src", "test", "resources", "connection-id.key").toAbsolutePath();
 
     public static final class NonDefaults implements QuarkusTestProfile {
-        // Chosen once per JVM: Quarkus may ask for the overrides more than once.
-        private static final int CLIENT_PORT = freePort();
-        private static final int MANAGEMENT_PORT = freePort();
-
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(
                     Map.entry("tracker.host", "127.0.0.1"),
-                    Map.entry("tracker.http.port", Integer.toString(CLIENT_PORT)),
-                    Map.entry("tracker.udp.port", Integer.toString(CLIENT_PORT)),
-                    Map.entry("quarkus.management.test-port", Integer.toString(MANAGEMENT_PORT)),
                     Map.entry("tracker.udp.sockets", "3"),
                     Map.entry("tracker.http.max-request-line-length", "300"),
                     Map.entry("tracker.announce.interval", "600S"),
@@ -66,23 +57,6 @@ class ConfiguredWorkerSocketTest {
                     Map.entry("tracker.udp.connection-id.key-file", CONNECTION_ID_KEY.toString()),
                     Map.entry("tracker.udp.connection-id.max-age", "2M"),
                     Map.entry("tracker.trusted-proxies", "127.0.0.5/32"));
-        }
-
-        private static int freePort() {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 20; attempt++) {
-                try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                    int port = tcp.getLocalPort();
-                    try (DatagramSocket udp = new DatagramSocket(port, loopback)) {
-                        return port;
-                    } catch (IOException takenForUdp) {
-                        // try another
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            throw new IllegalStateException("no free loopback port for TCP and UDP");
         }
     }
 

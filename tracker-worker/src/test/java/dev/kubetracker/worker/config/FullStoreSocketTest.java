@@ -14,10 +14,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,33 +27,9 @@ import org.junit.jupiter.api.Test;
 class FullStoreSocketTest {
 
     public static final class TwoShardsFourTorrents implements QuarkusTestProfile {
-        // Chosen once per JVM: Quarkus may ask for the overrides more than once.
-        private static final int CLIENT_PORT = freePort();
-        private static final int MANAGEMENT_PORT = freePort();
-
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tracker.store-shards", "2", "tracker.max-torrents", "4", "tracker.store-budget", "8M",
-                    "tracker.http.port", Integer.toString(CLIENT_PORT),
-                    "tracker.udp.port", Integer.toString(CLIENT_PORT),
-                    "quarkus.management.test-port", Integer.toString(MANAGEMENT_PORT));
-        }
-
-        private static int freePort() {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 20; attempt++) {
-                try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                    int port = tcp.getLocalPort();
-                    try (DatagramSocket udp = new DatagramSocket(port, loopback)) {
-                        return port;
-                    } catch (IOException takenForUdp) {
-                        // try another
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            throw new IllegalStateException("no free loopback port for TCP and UDP");
+            return Map.of("tracker.store-shards", "2", "tracker.max-torrents", "4", "tracker.store-budget", "8M");
         }
     }
 

@@ -3,15 +3,15 @@ package dev.kubetracker.worker.deniability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kubetracker.worker.testing.Bencode;
+import dev.kubetracker.worker.testing.InfoHashes;
 import dev.kubetracker.worker.testing.RawHttp;
+import dev.kubetracker.worker.testing.TestWorker;
 import dev.kubetracker.worker.testing.UdpClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -26,17 +26,11 @@ class DeniabilitySocketTest {
         }
     }
 
-    private static byte[] hash(int seed) {
-        byte[] h = new byte[20];
-        new Random(seed).nextBytes(h);
-        return h;
-    }
-
     @Test
     void repliesCarryRandomPublicPeersThatAreNeverStoredOrCounted() throws Exception {
-        byte[] h = hash(77);
+        byte[] h = InfoHashes.random(77);
         String target = "/announce?info_hash=" + RawHttp.percentEncode(h) + "&peer_id=-KT0001-abcdefghijkl&port=6881&left=0";
-        Map<String, Object> reply = Bencode.dict(RawHttp.get("127.0.0.1", 16969, target).body());
+        Map<String, Object> reply = RawHttp.get("127.0.0.1", TestWorker.clientPort(), target).dict();
         byte[] peers = (byte[]) reply.get("peers");
         assertTrue(peers.length >= 6 && peers.length <= 18 && peers.length % 6 == 0, "1 to 3 random peers");
         ByteBuffer b = ByteBuffer.wrap(peers);
@@ -48,7 +42,7 @@ class DeniabilitySocketTest {
         assertEquals(1L, reply.get("complete"), "only the real peer is counted");
         assertEquals(0L, reply.get("incomplete"));
 
-        try (UdpClient client = new UdpClient("127.0.0.1")) {
+        try (UdpClient client = new UdpClient("127.0.0.1", TestWorker.clientPort())) {
             long id = client.connect();
             ByteBuffer udp = client.announce(id, h, 2, 5, -1, 6882);
             int peerBytes = udp.remaining() - 20;

@@ -2,13 +2,15 @@ package dev.kubetracker.worker.realclient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kubetracker.worker.testing.Prerequisites;
+import dev.kubetracker.worker.testing.TestWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,25 +22,26 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (private torrent; DHT, PEX and local discovery off), and the downloaded file's SHA-256 must match.
  * The script in {@code src/test/realclient} does the client side; this test supplies the tracker.
  *
- * <p>On a developer machine without the clients the test is skipped; under CI ({@code CI=true}) a
- * missing client is a failure, because {@code .ci/run} installs them.
+ * <p>Without the clients the test is skipped, or fails under {@code CI=true} ({@link Prerequisites}):
+ * {@code .ci/run} installs them.
  */
 @QuarkusTest
 class RealClientDownloadTest {
     private static final Path SCRIPT = Path.of("src/test/realclient/download_through_tracker.py");
     private static final String PYTHON = "/usr/bin/python3";
 
-    @ParameterizedTest(name = "{1} downloads from a libtorrent seeder over {0}")
+    @ParameterizedTest(name = "{2} downloads from a libtorrent seeder over {0} to {1}")
     @CsvSource({
-        "http://127.0.0.1:16969/announce, libtorrent",
-        "udp://127.0.0.1:16969/announce, libtorrent",
-        "http://127.0.0.1:16969/announce, aria2",
-        "udp://127.0.0.1:16969/announce, aria2",
-        "http://[::1]:16969/announce, libtorrent",
-        "udp://[::1]:16969/announce, libtorrent",
+        "http, 127.0.0.1, libtorrent",
+        "udp, 127.0.0.1, libtorrent",
+        "http, 127.0.0.1, aria2",
+        "udp, 127.0.0.1, aria2",
+        "http, [::1], libtorrent",
+        "udp, [::1], libtorrent",
     })
-    void downloadCompletesWithMatchingChecksum(String tracker, String client) throws Exception {
-        assumeClientsInstalled();
+    void downloadCompletesWithMatchingChecksum(String scheme, String host, String client) throws Exception {
+        requireClientsInstalled();
+        String tracker = scheme + "://" + host + ":" + TestWorker.clientPort() + "/announce";
         Path log = Files.createTempFile("realclient", ".log");
         Process process = new ProcessBuilder(List.of(PYTHON, SCRIPT.toString(), "--tracker", tracker,
                 "--client", client, "--timeout-s", "90", "--size-mib", "4"))
@@ -57,14 +60,19 @@ class RealClientDownloadTest {
         assertTrue(output.lines().anyMatch(l -> l.startsWith("OK " + client + " ")), output);
     }
 
-    private static void assumeClientsInstalled() throws IOException, InterruptedException {
-        boolean installed = Files.isExecutable(Path.of(PYTHON))
-                && new ProcessBuilder(PYTHON, "-c", "import libtorrent").start().waitFor() == 0
-                && Files.isExecutable(Path.of("/usr/bin/aria2c"))
-                && Files.isExecutable(Path.of("/usr/bin/mktorrent"));
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(installed, "CI must install python3-libtorrent, aria2 and mktorrent (.ci/run does)");
+    private static void requireClientsInstalled() throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(Path.of(PYTHON))
+                || new ProcessBuilder(PYTHON, "-c", "import libtorrent").start().waitFor() != 0) {
+            missing.add("python3-libtorrent");
         }
-        assumeTrue(installed, "python3-libtorrent, aria2 and mktorrent are not installed");
+        if (!Files.isExecutable(Path.of("/usr/bin/aria2c"))) {
+            missing.add("aria2");
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/mktorrent"))) {
+            missing.add("mktorrent");
+        }
+        Prerequisites.require(missing.isEmpty(), "the real clients are not installed: apt-get install "
+                + String.join(" ", missing) + " (.ci/run does)");
     }
 }

@@ -34,6 +34,12 @@ public final class Bencode {
         return (Map<String, Object>) decode(bytes);
     }
 
+    /** The dictionary under {@code key} (e.g. a scrape's {@code files}). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> dict(Map<String, Object> parent, String key) {
+        return (Map<String, Object>) parent.get(key);
+    }
+
     public static String key(byte[] raw) {
         return new String(raw, StandardCharsets.ISO_8859_1);
     }

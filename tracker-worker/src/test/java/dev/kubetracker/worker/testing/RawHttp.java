@@ -1,5 +1,7 @@
 package dev.kubetracker.worker.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +25,17 @@ public final class RawHttp {
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        /** This response, once its status is {@code status} (else the failure shows the body). */
+        public Response expect(int status) {
+            assertEquals(status, this.status, this::text);
+            return this;
+        }
+
+        /** The body of a 200 response, decoded as a bencoded dictionary. */
+        public Map<String, Object> dict() {
+            return Bencode.dict(expect(200).body);
         }
     }
 

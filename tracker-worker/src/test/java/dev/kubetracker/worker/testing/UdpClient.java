@@ -14,15 +14,10 @@ import java.util.Arrays;
 /** A BEP 15 client over a real UDP socket, for tests against the running worker. */
 public final class UdpClient implements AutoCloseable {
     public static final long PROTOCOL_ID = 0x41727101980L;
-    public static final int PORT = 16969;
 
     public final DatagramSocket socket;
     private final InetSocketAddress tracker;
     private int transaction = 1000;
-
-    public UdpClient(String host) throws IOException {
-        this(host, PORT);
-    }
 
     public UdpClient(String host, int port) throws IOException {
         socket = new DatagramSocket(0, InetAddress.getByName(host));

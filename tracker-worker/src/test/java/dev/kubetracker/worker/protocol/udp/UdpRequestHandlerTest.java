@@ -13,6 +13,7 @@ import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.testing.InfoHashes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +55,9 @@ class UdpRequestHandlerTest {
 
     private static ByteBuf announce(long connectionId, int event, long left, int numwant, int port) {
         return Unpooled.buffer().writeLong(connectionId).writeInt(1).writeInt(1234)
-                .writeBytes(hash(7)).writeBytes(new byte[20])
+                .writeBytes(InfoHashes.random(7)).writeBytes(new byte[20])
                 .writeLong(0).writeLong(left).writeLong(0)
                 .writeInt(event).writeInt(0).writeInt(0).writeInt(numwant).writeShort(port);
-    }
-
-    private static byte[] hash(int seed) {
-        byte[] h = new byte[20];
-        new Random(seed).nextBytes(h);
-        return h;
     }
 
     private String errorMessage() {
@@ -89,7 +84,7 @@ class UdpRequestHandlerTest {
         assertEquals(6881, out.getUnsignedShort(24));
 
         ByteBuf scrape = Unpooled.buffer().writeLong(connect(leecher)).writeInt(2).writeInt(5)
-                .writeBytes(hash(7)).writeBytes(hash(8));
+                .writeBytes(InfoHashes.random(7)).writeBytes(InfoHashes.random(8));
         assertTrue(handle(scrape, leecher));
         assertEquals(8 + 24, out.readableBytes());
         assertEquals(1, out.getInt(8), "seeders");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.net.ClientAddress;
+import dev.kubetracker.worker.testing.InfoHashes;
+import dev.kubetracker.worker.testing.TestWorker;
 import dev.kubetracker.worker.testing.UdpClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,18 +24,14 @@ import org.junit.jupiter.api.Test;
 /** The real worker on loopback, spoken to with real datagrams over IPv4 and IPv6. */
 @QuarkusTest
 class UdpTrackerSocketTest {
-    static final int PORT = 16969;
-
-    private static byte[] hash(int seed) {
-        byte[] h = new byte[20];
-        new Random(seed).nextBytes(h);
-        return h;
+    private static UdpClient client(String host) throws IOException {
+        return new UdpClient(host, TestWorker.clientPort());
     }
 
     @Test
     void ipv4AndIpv6ClientsAnnounceAndScrape() throws IOException {
-        byte[] h = hash(100);
-        try (UdpClient v4 = new UdpClient("127.0.0.1"); UdpClient v6 = new UdpClient("::1")) {
+        byte[] h = InfoHashes.random(100);
+        try (UdpClient v4 = client("127.0.0.1"); UdpClient v6 = client("::1")) {
             ByteBuffer first = v4.announce(v4.connect(), h, 2, 0, -1, 6881);
             assertEquals(1, first.getInt(0));
             assertEquals(0, first.getInt(12), "leechers");
@@ -57,7 +54,7 @@ class UdpTrackerSocketTest {
             assertEquals(0x7F000001, fourth.getInt(20));
             assertEquals(6881, fourth.getShort(24) & 0xFFFF);
 
-            ByteBuffer scrape = v4.scrape(v4.connect(), h, hash(101));
+            ByteBuffer scrape = v4.scrape(v4.connect(), h, InfoHashes.random(101));
             assertEquals(8 + 24, scrape.remaining());
             assertEquals(1, scrape.getInt(8), "seeders");
             assertEquals(0, scrape.getInt(12), "completed");
@@ -75,8 +72,8 @@ class UdpTrackerSocketTest {
         long fresh = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now).issue(loopback);
         long expired = new ConnectionIds(ConnectionIds.keyFromSecret(secret), 10, () -> now - 12).issue(loopback);
         long otherKey = new ConnectionIds(ConnectionIds.randomKey(), 10, () -> now).issue(loopback);
-        byte[] h = hash(102);
-        try (UdpClient client = new UdpClient("127.0.0.1")) {
+        byte[] h = InfoHashes.random(102);
+        try (UdpClient client = client("127.0.0.1")) {
             assertEquals(1, client.announce(fresh, h, 2, 0, -1, 6881).getInt(0),
                     "an id minted with the shared key is accepted: what lets workers share clients");
             assertEquals("bad connection id", UdpClient.errorText(client.announce(expired, h, 2, 0, -1, 6882)));
@@ -88,13 +85,14 @@ class UdpTrackerSocketTest {
 
     @Test
     void scrapeWithNoHashIsDroppedAndWith200HashesAnswers74() throws IOException {
-        try (UdpClient client = new UdpClient("127.0.0.1")) {
+        try (UdpClient client = client("127.0.0.1")) {
             long id = client.connect();
             client.send(ByteBuffer.allocate(16).putLong(id).putInt(2).putInt(-5).array());
-            drain(client); // a scrape naming no torrent is dropped: an error would outweigh the request
+            // a scrape naming no torrent is dropped: an error would outweigh the request
+            connectSeeingNoReplyTo(-5, client);
             byte[][] many = new byte[200][];
             for (int i = 0; i < many.length; i++) {
-                many[i] = hash(5000 + i);
+                many[i] = InfoHashes.random(5000 + i);
             }
             ByteBuffer reply = client.scrape(id, many);
             assertEquals(2, reply.getInt(0));
@@ -104,8 +102,8 @@ class UdpTrackerSocketTest {
 
     @Test
     void survivesJunkOfEveryLengthAndKeepsItsState() throws IOException {
-        byte[] h = hash(103);
-        try (UdpClient client = new UdpClient("127.0.0.1"); UdpClient v6 = new UdpClient("::1")) {
+        byte[] h = InfoHashes.random(103);
+        try (UdpClient client = client("127.0.0.1"); UdpClient v6 = client("::1")) {
             long id = client.connect();
             client.announce(id, h, 2, 0, -1, 7001);
             client.announce(id, h, 2, 5, -1, 7002);
@@ -127,24 +125,27 @@ class UdpTrackerSocketTest {
             }
             // Wrong magic: dropped without a reply, so the next reply is the real connect's.
             client.send(ByteBuffer.allocate(16).putLong(0x41727101981L).putInt(0).putInt(-5).array());
-            drain(client);
-            long again = client.connect();
+            long again = connectSeeingNoReplyTo(-5, client);
             ByteBuffer scrape = client.scrape(again, h);
             assertEquals(1, scrape.getInt(8), "seeders kept");
             assertEquals(1, scrape.getInt(16), "leechers kept");
-            assertEquals(1, v6.announce(v6.connect(), hash(104), 2, 0, -1, 7003).getInt(0), "IPv6 still served");
+            assertEquals(1, v6.announce(v6.connect(), InfoHashes.random(104), 2, 0, -1, 7003).getInt(0), "IPv6 still served");
         }
     }
 
-    private static void drain(UdpClient client) throws IOException {
-        client.socket.setSoTimeout(300);
-        try {
-            while (true) {
-                ByteBuffer reply = client.receive();
-                assertTrue(reply.getInt(4) != -5, "wrong magic must not be answered");
+    /**
+     * Connects, reading every reply up to the connect's: the worker answers one client socket's datagrams
+     * in order, so a reply to anything sent before would have come first. None may answer {@code tid}.
+     */
+    private static long connectSeeingNoReplyTo(int tid, UdpClient client) throws IOException {
+        int connectTid = 0x5EE5;
+        client.send(ByteBuffer.allocate(16).putLong(UdpClient.PROTOCOL_ID).putInt(0).putInt(connectTid).array());
+        while (true) {
+            ByteBuffer reply = client.receive();
+            assertTrue(reply.getInt(4) != tid, "transaction " + tid + " must not be answered");
+            if (reply.getInt(4) == connectTid && reply.getInt(0) == 0) {
+                return reply.getLong(8);
             }
-        } catch (SocketTimeoutException expected) {
-            client.socket.setSoTimeout(3000);
         }
     }
 }
