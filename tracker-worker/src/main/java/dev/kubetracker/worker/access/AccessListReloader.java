@@ -176,19 +176,22 @@ public final class AccessListReloader implements AutoCloseable {
         while (!closed) {
             try {
                 boolean event = false;
+                boolean namesFile = false;
                 if (watchService != null) {
                     WatchKey key = watchService.poll(pollMillis, TimeUnit.MILLISECONDS);
                     if (key != null) {
                         event = true;
                         Thread.sleep(SETTLE_MILLIS);
-                        key.pollEvents();
+                        namesFile = namesFile(key);
                         key.reset();
-                        drainPendingKeys();
+                        namesFile |= drainPendingKeys();
                     }
                 } else {
                     Thread.sleep(pollMillis);
                 }
-                if (changedSinceLastLoad()) {
+                // An event naming the file reloads it even when its fingerprint looks the same: a rewrite of
+                // the same size within the same millisecond (which the fingerprint cannot tell) is common.
+                if (namesFile || changedSinceLastLoad()) {
                     reload(event ? "file changed" : "file changed (poll)");
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -199,12 +202,24 @@ public final class AccessListReloader implements AutoCloseable {
         }
     }
 
-    private void drainPendingKeys() {
+    /** Drains the keys queued meanwhile; returns whether any of their events named the file. */
+    private boolean drainPendingKeys() {
+        boolean namesFile = false;
         WatchKey more;
         while ((more = watchService.poll()) != null) {
-            more.pollEvents();
+            namesFile |= namesFile(more);
             more.reset();
         }
+        return namesFile;
+    }
+
+    /** Takes the key's events; whether one of them is about the list file itself (not a sibling entry). */
+    private boolean namesFile(WatchKey key) {
+        boolean names = false;
+        for (java.nio.file.WatchEvent<?> e : key.pollEvents()) {
+            names |= file.getFileName().equals(e.context());
+        }
+        return names;
     }
 
     public long lastReloadEpochMillis() {
