@@ -1,0 +1,143 @@
+package dev.kubetracker.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kubetracker.worker.cluster.LoopbackPorts;
+import dev.kubetracker.worker.testing.PrometheusText;
+import dev.kubetracker.worker.testing.RawHttp;
+import dev.kubetracker.worker.testing.SmallHeap;
+import dev.kubetracker.worker.testing.UdpClient;
+import dev.kubetracker.worker.testing.UdpFlood;
+import dev.kubetracker.worker.testing.WorkerProcess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker process under abuse (issue 12): a flood of new torrents on a small heap ends in
+ * {@code tracker full} refusals, not in an OutOfMemoryError, while known torrents keep being served; and
+ * with the default per-client limits one address cannot create torrents without end while another
+ * address still can.
+ */
+class MemoryFloodIT {
+    static final String TRACKER_FULL = "tracker full: no new torrents are accepted now";
+    static final String TOO_MANY_NEW_TORRENTS = "rate limited: too many new torrents from your address";
+    /** Well past the store's budget on a 96 MiB heap (16 MiB: some 100 000 torrents), well short of a minute. */
+    static final long FLOOD_MAX_ANNOUNCES = 2_000_000;
+    static final long FLOOD_MAX_MILLIS = 60_000;
+    /** Refusals to see before the flood stops: by then nearly every shard of the store is full. */
+    static final long FLOOD_REFUSALS = 20_000;
+    static final List<String> FLOOD_SOURCES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5",
+            "127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9");
+
+    private static Map<String, String> clientPorts(int client) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("tracker.http.port", Integer.toString(client));
+        p.put("tracker.udp.port", Integer.toString(client));
+        p.put("tracker.udp.sockets", "1");
+        return p;
+    }
+
+    @Test
+    void aFloodOfNewTorrentsOnASmallHeapEndsInTrackerFullWhileKnownTorrentsAreServed() throws Exception {
+        int[] ports = LoopbackPorts.freeBlock(2);
+        Map<String, String> settings = clientPorts(ports[0]);
+        // No per-client limits: the store's budget alone must stop the flood.
+        settings.put("tracker.limits.requests-per-second", "0");
+        settings.put("tracker.limits.new-torrents-per-minute", "0");
+        byte[] known = "memory-flood-known-1".getBytes(StandardCharsets.US_ASCII);
+        try (WorkerProcess worker = new WorkerProcess("memory-flood", ports[1], settings, SmallHeap.jvmOptions(96))
+                .start()) {
+            worker.awaitReady(60_000);
+            try (UdpClient peers = new UdpClient("127.0.0.1", ports[0])) {
+                long id = peers.connect();
+                assertEquals(1, peers.announce(id, known, 2, 0, 0, 7001).getInt(0));
+                assertEquals(1, peers.announce(id, known, 2, 0, 0, 7002).getInt(0));
+            }
+
+            UdpFlood.Result flood;
+            try (UdpFlood udpFlood = new UdpFlood(ports[0], FLOOD_SOURCES, 0x6D656D6F7279L)) {
+                flood = udpFlood.run(FLOOD_MAX_ANNOUNCES, FLOOD_MAX_MILLIS, TRACKER_FULL, FLOOD_REFUSALS);
+            }
+            System.out.println("memory flood: " + flood);
+            assertFalse(flood.silent(), () -> "the worker stopped answering the flood (" + flood + "); see " + worker.log());
+            assertTrue(flood.errors(TRACKER_FULL) >= FLOOD_REFUSALS,
+                    () -> "the flood did not end in tracker full refusals: " + flood + "; see " + worker.log());
+
+            worker.awaitReady(5_000); // alive and ready
+            assertServesKnownTorrent(ports[0], known);
+            assertRefusesNewTorrent(ports[0], flood.lastRefusedHash());
+            String metrics = worker.metrics();
+            double bytes = PrometheusText.value(metrics, "tracker_store_bytes");
+            double budget = PrometheusText.value(metrics, "tracker_store_budget_bytes");
+            System.out.printf("store %.0f bytes of a budget of %.0f%n", bytes, budget);
+            assertTrue(Double.isFinite(budget) && bytes <= budget, () -> "store " + bytes + " bytes, budget " + budget);
+            assertTrue(PrometheusText.sum(metrics, "tracker_errors_total", "reason=\"tracker_full\"") > 0);
+        }
+    }
+
+    /** Peer 7002 of a torrent announced before the flood announces again and is handed peer 7001. */
+    static void assertServesKnownTorrent(int port, byte[] known) throws IOException {
+        try (UdpClient peer = new UdpClient("127.0.0.1", port)) {
+            ByteBuffer reply = peer.announce(peer.connect(), known, 0, 0, 50, 7002);
+            assertEquals(1, reply.getInt(0), () -> "an announce reply, not " + errorOrAction(reply));
+            Set<String> handedOut = new HashSet<>();
+            for (int at = 20; at + 6 <= reply.remaining(); at += 6) {
+                handedOut.add(HexFormat.of().formatHex(reply.array(), at, at + 6));
+            }
+            assertTrue(handedOut.contains("7f0000011b59"), () -> "127.0.0.1:7001 among " + handedOut);
+        }
+    }
+
+    /** A torrent the flood was refused for is refused again, with the same words, over UDP and HTTP. */
+    static void assertRefusesNewTorrent(int port, byte[] refused) throws IOException {
+        assertNotNull(refused);
+        try (UdpClient peer = new UdpClient("127.0.0.1", port)) {
+            assertEquals(TRACKER_FULL, UdpClient.errorText(peer.announce(peer.connect(), refused, 2, 0, -1, 7003)));
+        }
+        RawHttp.Response http = RawHttp.get("127.0.0.1", port, "/announce?info_hash=" + RawHttp.percentEncode(refused)
+                + "&peer_id=-KT0001-abcdefghijkl&port=7003&left=0");
+        assertEquals(200, http.status());
+        assertEquals("d14:failure reason" + TRACKER_FULL.length() + ":" + TRACKER_FULL + "e", http.text());
+    }
+
+    static String errorOrAction(ByteBuffer reply) {
+        return reply.getInt(0) == 3 ? UdpClient.errorText(reply) : "action " + reply.getInt(0);
+    }
+
+    @Test
+    void withDefaultLimitsOneAddressCreatesAboutAThousandTorrentsAMinuteAndAnotherStillCreatesTorrents()
+            throws Exception {
+        int[] ports = LoopbackPorts.freeBlock(2);
+        int burst = 1000; // tracker.limits.new-torrents-per-minute's default, and its burst
+        try (WorkerProcess worker = new WorkerProcess("default-limits", ports[1], clientPorts(ports[0])).start()) {
+            worker.awaitReady(60_000);
+            UdpFlood.Result flooder;
+            try (UdpFlood flood = new UdpFlood(ports[0], List.of("127.0.0.20"), 0x6C696D697473L)) {
+                flooder = flood.run(burst + 200, 20_000, TOO_MANY_NEW_TORRENTS, Long.MAX_VALUE);
+            }
+            System.out.println("one address: " + flooder);
+            assertEquals(0, flooder.lost(), flooder::toString);
+            // The burst, and the one torrent per 60 ms that the allowance recharges while the flood runs.
+            long recharged = flooder.millis() / 60 + 1;
+            assertTrue(flooder.served() >= burst && flooder.served() <= burst + recharged, flooder::toString);
+            assertEquals(Map.of(TOO_MANY_NEW_TORRENTS, flooder.sent() - flooder.served()), flooder.errors());
+
+            UdpFlood.Result other;
+            try (UdpFlood flood = new UdpFlood(ports[0], List.of("127.0.0.21"), 0x6F74686572L)) {
+                other = flood.run(100, 20_000, TOO_MANY_NEW_TORRENTS, 1);
+            }
+            assertEquals(100, other.served(), () -> "another address: " + other);
+        }
+    }
+}
