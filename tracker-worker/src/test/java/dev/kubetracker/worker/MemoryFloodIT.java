@@ -2,25 +2,18 @@ package dev.kubetracker.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.cluster.LoopbackPorts;
+import dev.kubetracker.worker.testing.FloodedWorker;
 import dev.kubetracker.worker.testing.PrometheusText;
-import dev.kubetracker.worker.testing.RawHttp;
 import dev.kubetracker.worker.testing.SmallHeap;
-import dev.kubetracker.worker.testing.UdpClient;
 import dev.kubetracker.worker.testing.UdpFlood;
 import dev.kubetracker.worker.testing.WorkerProcess;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * address still can.
  */
 class MemoryFloodIT {
-    static final String TRACKER_FULL = "tracker full: no new torrents are accepted now";
     static final String TOO_MANY_NEW_TORRENTS = "rate limited: too many new torrents from your address";
     /** Well past the store's budget on a 96 MiB heap (16 MiB: some 100 000 torrents), well short of a minute. */
     static final long FLOOD_MAX_ANNOUNCES = 2_000_000;
@@ -59,24 +51,20 @@ class MemoryFloodIT {
         try (WorkerProcess worker = new WorkerProcess("memory-flood", ports[1], settings, SmallHeap.jvmOptions(96))
                 .start()) {
             worker.awaitReady(60_000);
-            try (UdpClient peers = new UdpClient("127.0.0.1", ports[0])) {
-                long id = peers.connect();
-                assertEquals(1, peers.announce(id, known, 2, 0, 0, 7001).getInt(0));
-                assertEquals(1, peers.announce(id, known, 2, 0, 0, 7002).getInt(0));
-            }
+            FloodedWorker.announceKnownTorrent(ports[0], known);
 
             UdpFlood.Result flood;
             try (UdpFlood udpFlood = new UdpFlood(ports[0], FLOOD_SOURCES, 0x6D656D6F7279L)) {
-                flood = udpFlood.run(FLOOD_MAX_ANNOUNCES, FLOOD_MAX_MILLIS, TRACKER_FULL, FLOOD_REFUSALS);
+                flood = udpFlood.run(FLOOD_MAX_ANNOUNCES, FLOOD_MAX_MILLIS, FloodedWorker.TRACKER_FULL, FLOOD_REFUSALS);
             }
             System.out.println("memory flood: " + flood);
             assertFalse(flood.silent(), () -> "the worker stopped answering the flood (" + flood + "); see " + worker.log());
-            assertTrue(flood.errors(TRACKER_FULL) >= FLOOD_REFUSALS,
+            assertTrue(flood.errors(FloodedWorker.TRACKER_FULL) >= FLOOD_REFUSALS,
                     () -> "the flood did not end in tracker full refusals: " + flood + "; see " + worker.log());
 
             worker.awaitReady(5_000); // alive and ready
-            assertServesKnownTorrent(ports[0], known);
-            assertRefusesNewTorrent(ports[0], flood.lastRefusedHash());
+            FloodedWorker.assertServesKnownTorrent(ports[0], known);
+            FloodedWorker.assertRefusesNewTorrent(ports[0], flood.lastRefusedHash());
             String metrics = worker.metrics();
             double bytes = PrometheusText.value(metrics, "tracker_store_bytes");
             double budget = PrometheusText.value(metrics, "tracker_store_budget_bytes");
@@ -84,35 +72,6 @@ class MemoryFloodIT {
             assertTrue(Double.isFinite(budget) && bytes <= budget, () -> "store " + bytes + " bytes, budget " + budget);
             assertTrue(PrometheusText.sum(metrics, "tracker_errors_total", "reason=\"tracker_full\"") > 0);
         }
-    }
-
-    /** Peer 7002 of a torrent announced before the flood announces again and is handed peer 7001. */
-    static void assertServesKnownTorrent(int port, byte[] known) throws IOException {
-        try (UdpClient peer = new UdpClient("127.0.0.1", port)) {
-            ByteBuffer reply = peer.announce(peer.connect(), known, 0, 0, 50, 7002);
-            assertEquals(1, reply.getInt(0), () -> "an announce reply, not " + errorOrAction(reply));
-            Set<String> handedOut = new HashSet<>();
-            for (int at = 20; at + 6 <= reply.remaining(); at += 6) {
-                handedOut.add(HexFormat.of().formatHex(reply.array(), at, at + 6));
-            }
-            assertTrue(handedOut.contains("7f0000011b59"), () -> "127.0.0.1:7001 among " + handedOut);
-        }
-    }
-
-    /** A torrent the flood was refused for is refused again, with the same words, over UDP and HTTP. */
-    static void assertRefusesNewTorrent(int port, byte[] refused) throws IOException {
-        assertNotNull(refused);
-        try (UdpClient peer = new UdpClient("127.0.0.1", port)) {
-            assertEquals(TRACKER_FULL, UdpClient.errorText(peer.announce(peer.connect(), refused, 2, 0, -1, 7003)));
-        }
-        RawHttp.Response http = RawHttp.get("127.0.0.1", port, "/announce?info_hash=" + RawHttp.percentEncode(refused)
-                + "&peer_id=-KT0001-abcdefghijkl&port=7003&left=0");
-        assertEquals(200, http.status());
-        assertEquals("d14:failure reason" + TRACKER_FULL.length() + ":" + TRACKER_FULL + "e", http.text());
-    }
-
-    static String errorOrAction(ByteBuffer reply) {
-        return reply.getInt(0) == 3 ? UdpClient.errorText(reply) : "action " + reply.getInt(0);
     }
 
     @Test
