@@ -86,6 +86,7 @@ public final class UdpFlood implements AutoCloseable {
         boolean silent = false;
         while (sent < maxAnnounces && errors.getOrDefault(stopError, 0L) < stopAfter
                 && System.currentTimeMillis() - start < maxMillis) {
+            int roundStart = next;
             int[] inFlight = new int[sockets.size()];
             for (int s = 0; s < sockets.size(); s++) {
                 request.putLong(0, connectionIds[s]);
@@ -98,15 +99,19 @@ public final class UdpFlood implements AutoCloseable {
             }
             long repliesThisRound = 0;
             for (int s = 0; s < sockets.size(); s++) {
-                for (; inFlight[s] > 0; inFlight[s]--) {
+                while (inFlight[s] > 0) {
                     try {
                         sockets.get(s).receive(reply);
                     } catch (SocketTimeoutException e) {
                         lost += inFlight[s];
                         break;
                     }
-                    repliesThisRound++;
                     ByteBuffer b = ByteBuffer.wrap(reply.getData(), 0, reply.getLength());
+                    if (reply.getLength() < 8 || b.getInt(4) < roundStart) {
+                        continue; // a reply to an announce already counted as lost
+                    }
+                    inFlight[s]--;
+                    repliesThisRound++;
                     int action = b.getInt(0);
                     if (action == 1) {
                         served++;
