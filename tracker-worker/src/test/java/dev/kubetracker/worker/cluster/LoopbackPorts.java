@@ -10,14 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * UDP on every address when chosen. Fixed numbers made two runs on one machine (two worktrees, or a
  * build beside a test) talk to each other's workers.
  */
-final class LoopbackPorts {
+public final class LoopbackPorts {
     private static final int LOWEST = 20_000;
     private static final int ABOVE_HIGHEST = 32_000; // the ephemeral range starts at 32768 on Linux
 
     private LoopbackPorts() {
     }
 
-    static int[] freeBlock(int count) {
+    public static int[] freeBlock(int count) {
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = ThreadLocalRandom.current().nextInt(LOWEST, ABOVE_HIGHEST - count);
             if (allFree(base, count)) {

@@ -2,6 +2,7 @@ package dev.kubetracker.worker.testing;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,8 +89,8 @@ public final class WorkerProcess implements AutoCloseable {
                     metrics(); // checks the start time of the process that answers
                     return took;
                 }
-            } catch (ConnectException notYet) {
-                // management port not open yet
+            } catch (SocketException notYet) {
+                // management port not open yet, or open but reset while the worker starts
             }
             if (System.currentTimeMillis() - start > timeoutMillis) {
                 throw new IllegalStateException(name + " not ready within " + timeoutMillis + " ms; see " + log);
