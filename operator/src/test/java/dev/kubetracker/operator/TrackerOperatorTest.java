@@ -187,10 +187,10 @@ class TrackerOperatorTest {
         Secret keysBefore = awaitResource(Secret.class, "beta-keys");
 
         // replicas alone: the StatefulSet scales, the pods are not rolled
-        client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
             t.getSpec().setReplicas(3);
             return t;
-        });
+        }));
         StatefulSet scaled = awaitValue(() -> {
             StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("beta").get();
             return s.getSpec().getReplicas() == 3 ? s : null;
@@ -198,12 +198,12 @@ class TrackerOperatorTest {
         assertEquals(hash(before), hash(scaled), "a replica change must not roll the pods");
 
         // ports: env, container ports, both Services follow, and the pods roll
-        client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("beta").edit(t -> {
             t.getSpec().getHttp().setPort(8080);
             t.getSpec().getUdp().setPort(8081);
             t.getSpec().getSync().setPort(7000);
             return t;
-        });
+        }));
         StatefulSet moved = awaitValue(() -> {
             StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("beta").get();
             return "8080".equals(env(s).get("TRACKER_HTTP_PORT")) ? s : null;
@@ -242,10 +242,10 @@ class TrackerOperatorTest {
         assertEquals(ports(original), ports(recreated));
 
         // a hand-edited replica count is restored
-        client.apps().statefulSets().inNamespace(NS).withName("gamma").edit(s -> {
+        onConflictRetry(() -> client.apps().statefulSets().inNamespace(NS).withName("gamma").edit(s -> {
             s.getSpec().setReplicas(7);
             return s;
-        });
+        }));
         awaitValue(() -> {
             StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("gamma").get();
             return s.getSpec().getReplicas() == 2 ? s : null;
@@ -400,5 +400,22 @@ class TrackerOperatorTest {
     static List<String> ports(Service service) {
         return service.getSpec().getPorts().stream()
                 .map((ServicePort p) -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort()).toList();
+    }
+
+    /**
+     * Runs an edit again when the API server answers 409 Conflict (the operator wrote the object in
+     * between, as a real API server reports it), as kubectl and GitOps tools do; a few tries at most.
+     */
+    private static void onConflictRetry(Runnable edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                edit.run();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 }
