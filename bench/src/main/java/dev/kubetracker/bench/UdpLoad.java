@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * BEP 15 load from one thread: one connected socket per source address (a simulated client that connects
  * once and reuses its connection id), a window of requests in flight over all sockets, announces and
  * scrapes mixed 100:1. A request's slot in the window is the low 16 bits of its transaction id.
+ * With --new-torrents every announce is for a torrent never announced before, with a peer of its own (a
+ * flood); with --rate the requests are paced to that many a second.
  */
 public final class UdpLoad implements AutoCloseable {
     private static final byte CONNECT = 0;
@@ -59,6 +61,13 @@ public final class UdpLoad implements AutoCloseable {
     private long lateReplies;
     private long sendFailures;
     private long sentWhileRecording;
+    private final Refusals refusals = new Refusals();
+    /** With --rate: when the run started and how many requests it has sent. */
+    private long startNanos;
+    private long sent;
+    /** With --new-torrents: the rank of the next torrent, each announced once. */
+    private int nextNewTorrent;
+    private volatile boolean stopRequested;
     private final Consumer<SelectionKey> onReadable = this::drain;
 
     public UdpLoad(LoadOptions options) throws IOException {
@@ -89,7 +98,7 @@ public final class UdpLoad implements AutoCloseable {
                 channels[i] = ch;
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(TorrentModel.sourceAddress(i)), 0)
+                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(TorrentModel.sourceAddress(o.firstSource() + i)), 0)
                         : null);
                 ch.connect(options.target());
                 ch.configureBlocking(false);
@@ -105,6 +114,7 @@ public final class UdpLoad implements AutoCloseable {
         TrackerCpu cpu = new TrackerCpu(o.trackerPid());
         long timeoutNanos = o.timeout().toNanos();
         long start = System.nanoTime();
+        startNanos = start;
         long recordFrom = start + o.warmup().toNanos();
         long recordUntil = recordFrom + o.duration().toNanos();
         long lastExpiry = start;
@@ -117,12 +127,13 @@ public final class UdpLoad implements AutoCloseable {
                 connects.reset();
                 announces.reset();
                 scrapes.reset();
+                refusals.reset();
                 lateReplies = sendFailures = 0;
                 recording = true;
                 windowStart = now;
                 cpuStart = cpu.seconds();
             }
-            boolean stopSending = now >= recordUntil || sentWhileRecording >= o.maxRequests()
+            boolean stopSending = now >= recordUntil || stopRequested || sentWhileRecording >= o.maxRequests()
                     || (o.fill() && unfilled == 0 && freeCount == slotTransaction.length);
             if (stopSending) {
                 recording = false; // replies still in flight are not counted
@@ -144,6 +155,16 @@ public final class UdpLoad implements AutoCloseable {
                 lateReplies, 0, sendFailures, cpuSeconds);
     }
 
+    /** Ends the run soon, from another thread, as if its duration were over. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** The announce error replies of the measured window, by kind (valid once {@link #run} returned). */
+    public Refusals refusals() {
+        return refusals;
+    }
+
     /** Lets the replies still in flight arrive (or time out) so that the next run starts clean. */
     private void drainInFlight(long timeoutNanos) throws IOException {
         long until = System.nanoTime() + timeoutNanos;
@@ -154,7 +175,8 @@ public final class UdpLoad implements AutoCloseable {
 
     private void fillWindow(long now) throws IOException {
         int attempts = channels.length;
-        while (freeCount > 0 && attempts-- > 0) {
+        long allowed = o.rate() > 0 ? (long) ((now - startNanos) * o.rate() / 1e9) + 1 : Long.MAX_VALUE;
+        while (freeCount > 0 && attempts-- > 0 && sent < allowed) {
             int s = nextSocket;
             nextSocket = s + 1 == channels.length ? 0 : s + 1;
             if (socketState[s] == 1 || (o.fill() && socketState[s] == 2 && filled[s] == model.peersOfSource(s))) {
@@ -188,6 +210,9 @@ public final class UdpLoad implements AutoCloseable {
             unfilled--;
             return true;
         }
+        if (o.newTorrents()) {
+            return sendNewTorrent(slot, s, now);
+        }
         int peer = model.peerOfSource(s, random.nextInt(model.peersOfSource(s)));
         if (o.connectEach()) {
             slotPeer[slot] = peer;
@@ -216,6 +241,15 @@ public final class UdpLoad implements AutoCloseable {
         return write(slot, s, ANNOUNCE, now);
     }
 
+    /** An announce of a new peer for a torrent never announced before: the store must grow to hold it. */
+    private boolean sendNewTorrent(int slot, int s, long now) throws IOException {
+        int n = nextNewTorrent++;
+        model.infoHash(n, hashes, 0);
+        UdpCodec.announce(sendBuffer, connectionId[s], newTransaction(slot), hashes, 0, n, false, o.numwant(),
+                TorrentModel.FIRST_PORT + n % TorrentModel.MAX_PEERS_PER_SOURCE);
+        return write(slot, s, ANNOUNCE, now);
+    }
+
     private int newTransaction(int slot) {
         int seq = sequence++;
         if ((seq & 0xFFFF) == 0) {
@@ -241,6 +275,7 @@ public final class UdpLoad implements AutoCloseable {
         slotKind[slot] = kind;
         slotSocket[slot] = s;
         slotSentAt[slot] = now;
+        sent++;
         if (recording) {
             sentWhileRecording++;
         }
@@ -300,8 +335,14 @@ public final class UdpLoad implements AutoCloseable {
             case ANNOUNCE -> {
                 UdpCodec.Verdict v = UdpCodec.checkAnnounce(reply, o.numwant());
                 count(announces, v, latency);
-                if (v == UdpCodec.Verdict.ERROR_REPLY && !o.connectEach()) {
-                    socketState[s] = 0; // most likely an expired connection id: connect again
+                if (v == UdpCodec.Verdict.ERROR_REPLY) {
+                    Refusals.Kind kind = Refusals.kindOf(reply);
+                    if (recording) {
+                        refusals.record(kind, now);
+                    }
+                    if (kind == Refusals.Kind.OTHER && !o.connectEach()) {
+                        socketState[s] = 0; // most likely an expired connection id: connect again
+                    }
                 }
             }
             default -> count(scrapes, UdpCodec.checkScrape(reply, o.scrapeHashes()), latency);
