@@ -117,7 +117,13 @@ public record FloodReport(String scenario, String target, int sources, double se
                 m.put("peers", last.peers());
                 m.put("store_bytes", last.storeBytes());
                 m.put("store_budget_bytes", last.budgetBytes());
-                m.put("errors", new LinkedHashMap<>(last.errors()));
+                Map<String, Object> errors = new LinkedHashMap<>();
+                last.errors().forEach((reason, n) -> {
+                    if (n > 0) {
+                        errors.put(reason, n);
+                    }
+                });
+                m.put("errors", errors);
             }
             m.put("samples", samples.get(w).size());
             workers.add(m);
@@ -165,6 +171,11 @@ public record FloodReport(String scenario, String target, int sources, double se
                 b.append(String.format(Locale.ROOT, "; at the end %d torrents, %d peers, store %s of %s",
                         last.torrents(), last.peers(), mib(last.storeBytes()),
                         last.budgetBytes() < 0 ? "no budget" : mib(last.budgetBytes())));
+                last.errors().forEach((reason, n) -> {
+                    if (n > 0) {
+                        b.append("; ").append(reason).append(' ').append(n);
+                    }
+                });
             }
             b.append(System.lineSeparator());
         }
