@@ -18,6 +18,8 @@ public record FloodOptions(String scenario, InetSocketAddress target, Duration d
                            int goodClients, double goodRate, int goodTorrents, int goodPeers, long seed,
                            String jsonFile) {
     private static final double GOOD_FILL_RATE = 1000;
+    /** A worker just started answers its first requests slowly (class loading, JIT): the fill waits longer. */
+    private static final Duration GOOD_FILL_TIMEOUT = Duration.ofSeconds(5);
     /** The flood's hashes come from another seed than the well-behaved clients' torrents. */
     private static final long FLOOD_SEED_MIX = 0x5DEECE66DL;
 
@@ -103,22 +105,22 @@ public record FloodOptions(String scenario, InetSocketAddress target, Duration d
     public LoadOptions flood() {
         TorrentModel model = new TorrentModel(1, sources, sources, 1.0, 0, seed ^ FLOOD_SEED_MIX);
         return new LoadOptions(scenario, "tracker", target, Duration.ZERO, duration, count, window, timeout, 30, 0,
-                1, false, true, false, 0, 0, true, model, seed, 0, null);
+                1, false, true, false, false, 0, 0, true, model, seed, 0, null);
     }
 
     /** Every well-behaved peer announces once, paced under the per-client limits. */
     public LoadOptions goodFill() {
-        return good(true, GOOD_FILL_RATE, Duration.ofSeconds(60), goodPeers);
+        return good(true, GOOD_FILL_RATE, Duration.ofSeconds(60), goodPeers, GOOD_FILL_TIMEOUT);
     }
 
-    /** The well-behaved peers re-announce their torrents at a modest rate for as long as the flood lasts. */
+    /** The well-behaved peers re-announce the torrents of the fill, in turn, at a modest rate while the flood lasts. */
     public LoadOptions goodLoad() {
-        return good(false, goodRate, duration, Long.MAX_VALUE);
+        return good(false, goodRate, duration, Long.MAX_VALUE, timeout);
     }
 
-    private LoadOptions good(boolean fill, double rate, Duration runFor, long maxRequests) {
+    private LoadOptions good(boolean fill, double rate, Duration runFor, long maxRequests, Duration wait) {
         TorrentModel model = new TorrentModel(goodTorrents, goodPeers, goodClients, 1.0, 0.75, seed);
         return new LoadOptions(scenario + "-well-behaved", "tracker", target, Duration.ZERO, runFor, maxRequests,
-                16, timeout, 30, 0, 1, false, true, fill, rate, sources, false, model, seed, 0, null);
+                16, wait, 30, 0, 1, false, true, fill, !fill, rate, sources, false, model, seed, 0, null);
     }
 }

@@ -23,6 +23,7 @@ public final class Main {
                        --timeout 1s --numwant 30 --scrape-every 101 (0: no scrapes) --scrape-hashes 10
                        --connect-each (a connect before every announce)
                        --fill (announce each peer once, in torrent peer % torrents, then stop)
+                       --reannounce (as --fill, round after round, for the duration)
                        --rate 0 (requests per second; 0: as fast as the window allows)
                        --new-torrents (each announce for a torrent never announced before, one peer each)
                        --first-source 0 (index of the first source address)

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * BEP 15 load from one thread: one connected socket per source address (a simulated client that connects
  * once and reuses its connection id), a window of requests in flight over all sockets, announces and
  * scrapes mixed 100:1. A request's slot in the window is the low 16 bits of its transaction id.
- * With --new-torrents every announce is for a torrent never announced before, with a peer of its own (a
+ * With --reannounce the peers announce in turn as --fill has them, round after round, the same torrent each
+ * time (clients the tracker knows). With --new-torrents every announce is for a torrent never announced before, with a peer of its own (a
  * flood); with --rate the requests are paced to that many a second.
  */
 public final class UdpLoad implements AutoCloseable {
@@ -46,7 +47,10 @@ public final class UdpLoad implements AutoCloseable {
     private int sequence = 1;
     private int nextSocket;
     private long requestNumber;
-    /** With --fill: how many of each socket's peers have announced, and how many have not. */
+    /**
+     * With --fill: how many of each socket's peers have announced, and how many have not; with --reannounce:
+     * each socket's next peer in its round.
+     */
     private final int[] filled;
     private long unfilled;
 
@@ -201,13 +205,17 @@ public final class UdpLoad implements AutoCloseable {
             }
             return true;
         }
-        if (o.fill()) {
+        if (o.fill() || o.reannounce()) {
             int peer = model.peerOfSource(s, filled[s]);
             if (!sendAnnounce(slot, s, peer, model.evenTorrentOf(peer), connectionId[s], now)) {
                 return false;
             }
-            filled[s]++;
-            unfilled--;
+            if (o.fill()) {
+                filled[s]++;
+                unfilled--;
+            } else {
+                filled[s] = filled[s] + 1 == model.peersOfSource(s) ? 0 : filled[s] + 1;
+            }
             return true;
         }
         if (o.newTorrents()) {

@@ -26,6 +26,7 @@ class FloodOptionsTest {
         assertEquals(0, o.flood().firstSource());
         assertEquals(64, o.goodLoad().firstSource());
         assertTrue(o.goodFill().fill());
+        assertTrue(o.goodLoad().reannounce(), "the peers of the fill, on the torrents of the fill");
         assertEquals(200, o.goodLoad().rate());
     }
 
