@@ -110,17 +110,18 @@ public record FloodOptions(String scenario, InetSocketAddress target, Duration d
 
     /** Every well-behaved peer announces once, paced under the per-client limits. */
     public LoadOptions goodFill() {
-        return good(true, GOOD_FILL_RATE, Duration.ofSeconds(60), goodPeers, GOOD_FILL_TIMEOUT);
+        return good(true, GOOD_FILL_RATE, Duration.ofSeconds(60), GOOD_FILL_TIMEOUT);
     }
 
     /** The well-behaved peers re-announce the torrents of the fill, in turn, at a modest rate while the flood lasts. */
     public LoadOptions goodLoad() {
-        return good(false, goodRate, duration, Long.MAX_VALUE, timeout);
+        return good(false, goodRate, duration, timeout);
     }
 
-    private LoadOptions good(boolean fill, double rate, Duration runFor, long maxRequests, Duration wait) {
+    /** Bounded by time only: a fill ends once every peer has announced (--count would count its connects too). */
+    private LoadOptions good(boolean fill, double rate, Duration runFor, Duration wait) {
         TorrentModel model = new TorrentModel(goodTorrents, goodPeers, goodClients, 1.0, 0.75, seed);
-        return new LoadOptions(scenario + "-well-behaved", "tracker", target, Duration.ZERO, runFor, maxRequests,
+        return new LoadOptions(scenario + "-well-behaved", "tracker", target, Duration.ZERO, runFor, Long.MAX_VALUE,
                 16, wait, 30, 0, 1, false, true, fill, !fill, rate, sources, false, model, seed, 0, null);
     }
 }
