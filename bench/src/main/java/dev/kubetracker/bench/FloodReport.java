@@ -155,8 +155,8 @@ public record FloodReport(String scenario, String target, int sources, double se
                 "  flood answers: %d served, %d full, %d rate limited, %d other errors, %d invalid, %d silent%n",
                 flood.served(), flood.full(), flood.rateLimited(), flood.otherErrors(), flood.invalid(),
                 flood.silent()));
-        b.append(String.format(Locale.ROOT, "  well-behaved (%d known peers): %.0f served/s (p50 %.0f µs, p99 %.0f µs);"
-                        + " %d served, %d full, %d rate limited, %d other errors, %d invalid, %d silent%n",
+        b.append(String.format(Locale.ROOT, "  well-behaved (%d known peers): %.0f served/s"
+                        + " (p50 %.0f µs, p99 %.0f µs); %d served, %d full, %d rate limited, %d other errors, %d invalid, %d silent%n",
                 wellBehavedKnownPeers, wellBehaved.rate(), wellBehaved.p50Micros(), wellBehaved.p99Micros(),
                 wellBehaved.served(), wellBehaved.full(), wellBehaved.rateLimited(), wellBehaved.otherErrors(),
                 wellBehaved.invalid(), wellBehaved.silent()));
@@ -190,7 +190,8 @@ public record FloodReport(String scenario, String target, int sources, double se
         TrackerSampler.Sample s = heldAt(at);
         b.append(String.format(Locale.ROOT, "  %s at %.1f s", what, at));
         if (s != null) {
-            b.append(String.format(Locale.ROOT, "; held then (sample at %.1f s): %d torrents, %d peers, store %s, RSS %s",
+            b.append(String.format(Locale.ROOT,
+                    "; held then (sample at %.1f s): %d torrents, %d peers, store %s, RSS %s",
                     s.seconds(), s.metrics().torrents(), s.metrics().peers(), mib(s.metrics().storeBytes()),
                     s.rssBytes() < 0 ? "unknown" : mib(s.rssBytes())));
         }

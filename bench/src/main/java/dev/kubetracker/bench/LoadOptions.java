@@ -9,8 +9,8 @@ import java.time.Duration;
 public record LoadOptions(String scenario, String tracker, InetSocketAddress target, Duration warmup,
                           Duration duration, long maxRequests, int window, Duration timeout, int numwant,
                           int scrapeEvery, int scrapeHashes, boolean connectEach, boolean keepAlive, boolean fill,
-                          boolean reannounce, double rate, int firstSource, boolean newTorrents, TorrentModel model, long seed,
-                          long trackerPid, String jsonFile) {
+                          boolean reannounce, double rate, int firstSource, boolean newTorrents, TorrentModel model,
+                          long seed, long trackerPid, String jsonFile) {
 
     public static LoadOptions from(String mode, Args args) throws UnknownHostException {
         String host = args.string("host", "127.0.0.1");

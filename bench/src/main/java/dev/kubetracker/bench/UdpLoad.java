@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * once and reuses its connection id), a window of requests in flight over all sockets, announces and
  * scrapes mixed 100:1. A request's slot in the window is the low 16 bits of its transaction id.
  * With --reannounce the peers announce in turn as --fill has them, round after round, the same torrent each
- * time (clients the tracker knows). With --new-torrents every announce is for a torrent never announced before, with a peer of its own (a
- * flood); with --rate the requests are paced to that many a second.
+ * time (clients the tracker knows). With --new-torrents every announce is for a torrent never announced
+ * before, with a peer of its own (a flood). With --rate the requests are paced to that many a second.
  */
 public final class UdpLoad implements AutoCloseable {
     private static final byte CONNECT = 0;
@@ -102,8 +102,8 @@ public final class UdpLoad implements AutoCloseable {
                 channels[i] = ch;
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(TorrentModel.sourceAddress(o.firstSource() + i)), 0)
-                        : null);
+                byte[] source = TorrentModel.sourceAddress(o.firstSource() + i);
+                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(source), 0) : null);
                 ch.connect(options.target());
                 ch.configureBlocking(false);
                 ch.register(selector, SelectionKey.OP_READ, i);

@@ -16,7 +16,8 @@ class RefusalsTest {
 
     @Test
     void errorRepliesAreToldApartByTheirMessage() {
-        assertEquals(Refusals.Kind.TRACKER_FULL, Refusals.kindOf(error("tracker full: no new torrents are accepted now")));
+        assertEquals(Refusals.Kind.TRACKER_FULL,
+                Refusals.kindOf(error("tracker full: no new torrents are accepted now")));
         assertEquals(Refusals.Kind.RATE_LIMITED, Refusals.kindOf(error("rate limited: too many requests")));
         assertEquals(Refusals.Kind.RATE_LIMITED, Refusals.kindOf(error("rate limited: too many new torrents")));
         assertEquals(Refusals.Kind.OTHER, Refusals.kindOf(error("bad connection id")));
