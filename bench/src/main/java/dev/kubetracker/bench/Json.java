@@ -1,11 +1,12 @@
 package dev.kubetracker.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Just enough JSON for the bench's own one-line reports: objects, strings, numbers, booleans, null. */
+/** Just enough JSON for the bench's own one-line reports: objects, arrays, strings, numbers, booleans, null. */
 final class Json {
     private Json() {
     }
@@ -110,6 +111,9 @@ final class Json {
             if (c == '"') {
                 return string();
             }
+            if (c == '[') {
+                return array();
+            }
             if (s.startsWith("true", at)) {
                 at += 4;
                 return Boolean.TRUE;
@@ -150,6 +154,28 @@ final class Json {
                 }
                 if (c != ',') {
                     throw fail("expected , or }");
+                }
+            }
+        }
+
+        List<Object> array() {
+            List<Object> list = new ArrayList<>();
+            at++;
+            skipSpace();
+            if (peek() == ']') {
+                at++;
+                return list;
+            }
+            while (true) {
+                list.add(value());
+                skipSpace();
+                char c = peek();
+                at++;
+                if (c == ']') {
+                    return list;
+                }
+                if (c != ',') {
+                    throw fail("expected , or ]");
                 }
             }
         }

@@ -9,7 +9,8 @@ import java.time.Duration;
 public record LoadOptions(String scenario, String tracker, InetSocketAddress target, Duration warmup,
                           Duration duration, long maxRequests, int window, Duration timeout, int numwant,
                           int scrapeEvery, int scrapeHashes, boolean connectEach, boolean keepAlive, boolean fill,
-                          TorrentModel model, long seed, long trackerPid, String jsonFile) {
+                          boolean reannounce, double rate, int firstSource, boolean newTorrents, TorrentModel model,
+                          long seed, long trackerPid, String jsonFile) {
 
     public static LoadOptions from(String mode, Args args) throws UnknownHostException {
         String host = args.string("host", "127.0.0.1");
@@ -38,6 +39,10 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
                 args.flag("connect-each"),
                 !args.flag("no-keepalive"),
                 args.flag("fill"),
+                args.flag("reannounce"),
+                args.decimal("rate", 0),
+                args.integer("first-source", 0),
+                args.flag("new-torrents"),
                 model,
                 args.longValue("seed", 42),
                 args.longValue("pid", 0),
@@ -64,6 +69,16 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
         }
         if (numwant < 0 || scrapeEvery < 0 || scrapeHashes < 1 || scrapeHashes > 74) {
             throw new IllegalArgumentException("--numwant and --scrape-every must be >= 0, --scrape-hashes 1 to 74");
+        }
+        if (fill && reannounce) {
+            throw new IllegalArgumentException("--fill and --reannounce exclude each other");
+        }
+        if (!(rate >= 0)) {
+            throw new IllegalArgumentException("--rate must be >= 0 (0: as fast as the window allows): " + rate);
+        }
+        if (firstSource < 0 || firstSource + (long) model.sources() > TorrentModel.MAX_SOURCES) {
+            throw new IllegalArgumentException("--first-source and --sources must fit in " + TorrentModel.MAX_SOURCES
+                    + " source addresses: " + firstSource + " + " + model.sources());
         }
     }
 

@@ -23,6 +23,10 @@ public final class Main {
                        --timeout 1s --numwant 30 --scrape-every 101 (0: no scrapes) --scrape-hashes 10
                        --connect-each (a connect before every announce)
                        --fill (announce each peer once, in torrent peer % torrents, then stop)
+                       --reannounce (as --fill, round after round, for the duration)
+                       --rate 0 (requests per second; 0: as fast as the window allows)
+                       --new-torrents (each announce for a torrent never announced before, one peer each)
+                       --first-source 0 (index of the first source address)
               http     HTTP announce load, one request in flight per connection
                        --window 32 (connections) --no-keepalive (a new connection per request)
                        and --host --port --duration --warmup --count --timeout --numwant as above
@@ -30,6 +34,13 @@ public final class Main {
                        --sources 64 (source addresses 127.1.x.y) --scenario NAME --tracker NAME
                        --pid PID (tracker process: report its CPU time) --json FILE (append the JSON line)
                        --allow-remote (a --host that is not loopback)
+              flood    announces of new torrents (one peer each) from --sources 1 addresses, while --good-clients 4
+                       re-announce --good-peers 1000 known peers of --good-torrents 500 at --good-rate 200/s;
+                       samples each worker's RSS and metrics once a second; reports when refusals began,
+                       what the tracker held then, peak RSS against the limit, and the answers by kind
+                       --host --port --duration 60s --count 1000m --window 256 --timeout 1s --seed --json
+                       --pid PID[,PID...] --metrics http://127.0.0.1:9000/q/metrics[,...] (same workers,
+                       same order, the flooded one first) --limit-bytes 1073741824 --scenario NAME
               hashes   the info hashes of the torrent model, one hex line each (an opentracker whitelist)
                        --torrents 1m --seed 42
               check-scrape FILE [--gzip]   checks a full scrape is complete bencode; prints a JSON line
@@ -50,6 +61,7 @@ public final class Main {
         try {
             switch (command) {
                 case "udp", "http" -> load(command, new Args(rest));
+                case "flood" -> flood(new Args(rest));
                 case "hashes" -> hashes(new Args(rest), System.out);
                 case "check-scrape" -> checkScrape(rest);
                 case "compare" -> compare(rest);
@@ -76,11 +88,22 @@ public final class Main {
                 report = load.run();
             }
         }
-        System.out.print(report.toText());
-        String json = report.toJson();
+        print(report.toText(), report.toJson(), options.jsonFile());
+    }
+
+    private static void flood(Args args) throws IOException, InterruptedException {
+        FloodOptions options = FloodOptions.from(args);
+        args.checkAllUsed();
+        FloodReport report = new FloodRun(options).run();
+        print(report.toText(), report.toJson(), options.jsonFile());
+    }
+
+    /** The readable summary, then the JSON line (also appended to {@code jsonFile} when there is one). */
+    private static void print(String text, String json, String jsonFile) throws IOException {
+        System.out.print(text);
         System.out.println(json);
-        if (options.jsonFile() != null) {
-            Files.writeString(Path.of(options.jsonFile()), json + "\n", StandardCharsets.UTF_8,
+        if (jsonFile != null) {
+            Files.writeString(Path.of(jsonFile), json + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }

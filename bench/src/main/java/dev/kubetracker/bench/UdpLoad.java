@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  * BEP 15 load from one thread: one connected socket per source address (a simulated client that connects
  * once and reuses its connection id), a window of requests in flight over all sockets, announces and
  * scrapes mixed 100:1. A request's slot in the window is the low 16 bits of its transaction id.
+ * With --reannounce the peers announce in turn as --fill has them, round after round, the same torrent each
+ * time (clients the tracker knows). With --new-torrents every announce is for a torrent never announced
+ * before, with a peer of its own (a flood). With --rate the requests are paced to that many a second.
  */
 public final class UdpLoad implements AutoCloseable {
     private static final byte CONNECT = 0;
@@ -44,7 +47,10 @@ public final class UdpLoad implements AutoCloseable {
     private int sequence = 1;
     private int nextSocket;
     private long requestNumber;
-    /** With --fill: how many of each socket's peers have announced, and how many have not. */
+    /**
+     * With --fill: how many of each socket's peers have announced, and how many have not; with --reannounce:
+     * each socket's next peer in its round.
+     */
     private final int[] filled;
     private long unfilled;
 
@@ -59,6 +65,13 @@ public final class UdpLoad implements AutoCloseable {
     private long lateReplies;
     private long sendFailures;
     private long sentWhileRecording;
+    private final Refusals refusals = new Refusals();
+    /** With --rate: when the run started and how many requests it has sent. */
+    private long startNanos;
+    private long sent;
+    /** With --new-torrents: the rank of the next torrent, each announced once. */
+    private int nextNewTorrent;
+    private volatile boolean stopRequested;
     private final Consumer<SelectionKey> onReadable = this::drain;
 
     public UdpLoad(LoadOptions options) throws IOException {
@@ -89,8 +102,8 @@ public final class UdpLoad implements AutoCloseable {
                 channels[i] = ch;
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(TorrentModel.sourceAddress(i)), 0)
-                        : null);
+                byte[] source = TorrentModel.sourceAddress(o.firstSource() + i);
+                ch.bind(loopback ? new InetSocketAddress(InetAddress.getByAddress(source), 0) : null);
                 ch.connect(options.target());
                 ch.configureBlocking(false);
                 ch.register(selector, SelectionKey.OP_READ, i);
@@ -105,6 +118,7 @@ public final class UdpLoad implements AutoCloseable {
         TrackerCpu cpu = new TrackerCpu(o.trackerPid());
         long timeoutNanos = o.timeout().toNanos();
         long start = System.nanoTime();
+        startNanos = start;
         long recordFrom = start + o.warmup().toNanos();
         long recordUntil = recordFrom + o.duration().toNanos();
         long lastExpiry = start;
@@ -117,12 +131,13 @@ public final class UdpLoad implements AutoCloseable {
                 connects.reset();
                 announces.reset();
                 scrapes.reset();
+                refusals.reset();
                 lateReplies = sendFailures = 0;
                 recording = true;
                 windowStart = now;
                 cpuStart = cpu.seconds();
             }
-            boolean stopSending = now >= recordUntil || sentWhileRecording >= o.maxRequests()
+            boolean stopSending = now >= recordUntil || stopRequested || sentWhileRecording >= o.maxRequests()
                     || (o.fill() && unfilled == 0 && freeCount == slotTransaction.length);
             if (stopSending) {
                 recording = false; // replies still in flight are not counted
@@ -144,6 +159,16 @@ public final class UdpLoad implements AutoCloseable {
                 lateReplies, 0, sendFailures, cpuSeconds);
     }
 
+    /** Ends the run soon, from another thread, as if its duration were over. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** The announce error replies of the measured window, by kind (valid once {@link #run} returned). */
+    public Refusals refusals() {
+        return refusals;
+    }
+
     /** Lets the replies still in flight arrive (or time out) so that the next run starts clean. */
     private void drainInFlight(long timeoutNanos) throws IOException {
         long until = System.nanoTime() + timeoutNanos;
@@ -154,7 +179,8 @@ public final class UdpLoad implements AutoCloseable {
 
     private void fillWindow(long now) throws IOException {
         int attempts = channels.length;
-        while (freeCount > 0 && attempts-- > 0) {
+        long allowed = o.rate() > 0 ? (long) ((now - startNanos) * o.rate() / 1e9) + 1 : Long.MAX_VALUE;
+        while (freeCount > 0 && attempts-- > 0 && sent < allowed) {
             int s = nextSocket;
             nextSocket = s + 1 == channels.length ? 0 : s + 1;
             if (socketState[s] == 1 || (o.fill() && socketState[s] == 2 && filled[s] == model.peersOfSource(s))) {
@@ -179,14 +205,21 @@ public final class UdpLoad implements AutoCloseable {
             }
             return true;
         }
-        if (o.fill()) {
+        if (o.fill() || o.reannounce()) {
             int peer = model.peerOfSource(s, filled[s]);
             if (!sendAnnounce(slot, s, peer, model.evenTorrentOf(peer), connectionId[s], now)) {
                 return false;
             }
-            filled[s]++;
-            unfilled--;
+            if (o.fill()) {
+                filled[s]++;
+                unfilled--;
+            } else {
+                filled[s] = filled[s] + 1 == model.peersOfSource(s) ? 0 : filled[s] + 1;
+            }
             return true;
+        }
+        if (o.newTorrents()) {
+            return sendNewTorrent(slot, s, now);
         }
         int peer = model.peerOfSource(s, random.nextInt(model.peersOfSource(s)));
         if (o.connectEach()) {
@@ -216,6 +249,15 @@ public final class UdpLoad implements AutoCloseable {
         return write(slot, s, ANNOUNCE, now);
     }
 
+    /** An announce of a new peer for a torrent never announced before: the store must grow to hold it. */
+    private boolean sendNewTorrent(int slot, int s, long now) throws IOException {
+        int n = nextNewTorrent++;
+        model.infoHash(n, hashes, 0);
+        UdpCodec.announce(sendBuffer, connectionId[s], newTransaction(slot), hashes, 0, n, false, o.numwant(),
+                TorrentModel.FIRST_PORT + n % TorrentModel.MAX_PEERS_PER_SOURCE);
+        return write(slot, s, ANNOUNCE, now);
+    }
+
     private int newTransaction(int slot) {
         int seq = sequence++;
         if ((seq & 0xFFFF) == 0) {
@@ -241,6 +283,7 @@ public final class UdpLoad implements AutoCloseable {
         slotKind[slot] = kind;
         slotSocket[slot] = s;
         slotSentAt[slot] = now;
+        sent++;
         if (recording) {
             sentWhileRecording++;
         }
@@ -300,8 +343,14 @@ public final class UdpLoad implements AutoCloseable {
             case ANNOUNCE -> {
                 UdpCodec.Verdict v = UdpCodec.checkAnnounce(reply, o.numwant());
                 count(announces, v, latency);
-                if (v == UdpCodec.Verdict.ERROR_REPLY && !o.connectEach()) {
-                    socketState[s] = 0; // most likely an expired connection id: connect again
+                if (v == UdpCodec.Verdict.ERROR_REPLY) {
+                    Refusals.Kind kind = Refusals.kindOf(reply);
+                    if (recording) {
+                        refusals.record(kind, now);
+                    }
+                    if (kind == Refusals.Kind.OTHER && !o.connectEach()) {
+                        socketState[s] = 0; // most likely an expired connection id: connect again
+                    }
                 }
             }
             default -> count(scrapes, UdpCodec.checkScrape(reply, o.scrapeHashes()), latency);

@@ -5,6 +5,7 @@ import dev.kubetracker.bench.UdpCodec;
 import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.cluster.ChangeLog;
 import dev.kubetracker.worker.deniability.RandomPeers;
+import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.protocol.http.QueryParser;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
@@ -66,8 +67,10 @@ public class CodecBenchmark {
     public void setUp() throws UnknownHostException {
         SwarmStore store = new SwarmStore(1024, 45, MinuteClock.SYSTEM);
         connectionIds = new ConnectionIds(ConnectionIds.randomKey(), 10, MinuteClock.SYSTEM);
-        handler = new UdpRequestHandler(store, connectionIds, new AnnouncePolicy(1800, 900, 50, 200),
-                new RequestCounters(), AccessList.off(), new RandomPeers(0, 0, 1024, 65535), ChangeLog.NONE);
+        RequestCounters counters = new RequestCounters();
+        TrackerLogic logic = new TrackerLogic(store, AccessList.off(), new AnnouncePolicy(1800, 900, 50, 200),
+                ChangeLog.NONE, new RandomPeers(0, 0, 1024, 65535), counters);
+        handler = new UdpRequestHandler(logic, connectionIds, counters);
         address = InetAddress.getByAddress(new byte[] {127, 1, 1, 1});
         client.set(address);
         long cid = connectionIds.issue(client);
