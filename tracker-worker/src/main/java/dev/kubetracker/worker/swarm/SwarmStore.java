@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.swarm;
 
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * All torrents and peers, in RAM, striped into shards by info hash; each shard has its own lock
@@ -9,6 +10,13 @@ import java.security.SecureRandom;
  * <p>A torrent's shard is the top bits of its hash, so shard 0, 1, 2... hold ascending ranges of
  * hashes and a full scrape comes out in hash order by sorting each shard alone. (Crafted hashes can
  * crowd one shard's lock, but not its table: slots within a shard come from a keyed mix.)
+ *
+ * <p>The store accounts the heap bytes it holds (tables, swarm objects, peer arrays with their slack;
+ * {@link HeapLayout}) shard by shard, under the shard's lock, and in one total that changes only when
+ * memory does (a new torrent, an array that grows or shrinks; never a plain re-announce). It may be given
+ * a budget: past it, new torrents and new peers that need memory are refused ({@link Outcome#FULL})
+ * while known peers, {@code stopped}, scrapes and expiry go on. The budget is the store's as a whole,
+ * not a share per shard: one swarm of a hundred thousand peers may hold more than a shard's share.
  */
 public final class SwarmStore {
     /** Peers age in 8-bit minutes ({@link PeerRecord}); a longer timeout would wrap. */
@@ -20,7 +28,9 @@ public final class SwarmStore {
     private final int peerTimeoutMinutes;
     private final MinuteClock clock;
     private final int maxTorrentsPerShard;
-    private final long budgetPerShard;
+    private final long budget;
+    /** Bytes held by all shards: changed only when a shard's bytes change, never on a plain re-announce. */
+    private final AtomicLong bytes = new AtomicLong();
     private final int retentionMinutes;
     private volatile InfoHashPredicate admission = (h, m, l) -> true;
 
@@ -77,7 +87,10 @@ public final class SwarmStore {
         this.retentionMinutes = retentionMinutes;
         this.maxTorrentsPerShard = maxTorrents <= 0 ? Integer.MAX_VALUE
                 : (int) Math.min(Integer.MAX_VALUE, (maxTorrents + shardCount - 1) / shardCount);
-        this.budgetPerShard = budgetBytes <= 0 ? Long.MAX_VALUE : budgetBytes / shardCount;
+        this.budget = budgetBytes <= 0 ? Long.MAX_VALUE : budgetBytes;
+        for (Shard shard : shards) {
+            bytes.addAndGet(shard.bytes);
+        }
     }
 
     /** Which torrents may be stored; checked under the shard lock, so a reload's sweep cannot be overtaken. */
@@ -139,7 +152,7 @@ public final class SwarmStore {
                     return Outcome.LIMITED;
                 }
                 if (table.size() >= maxTorrentsPerShard
-                        || !hasRoom(shard, table.bytesToAddOne() + Swarm.newSwarmBytes(a.family == 6))) {
+                        || !hasRoom(table.bytesToAddOne() + Swarm.newSwarmBytes(a.family == 6))) {
                     return Outcome.FULL;
                 }
                 swarm = table.getOrCreate(h.high, h.middle, h.low);
@@ -153,7 +166,7 @@ public final class SwarmStore {
             if (swarm.cleanedMinute != now) {
                 swarm.expire(now, peerTimeoutMinutes);
             }
-            boolean applied = swarm.announce(a, now, out, hasRoom(shard, swarm.bytesToAddPeer(a.family == 6)));
+            boolean applied = swarm.announce(a, now, out, hasRoom(swarm.bytesToAddPeer(a.family == 6)));
             shard.seeders += swarm.seeders() - seeders;
             shard.leechers += swarm.leechers() - leechers;
             shard.completed += swarm.downloaded - downloaded;
@@ -162,16 +175,25 @@ public final class SwarmStore {
             }
             if (swarm.isEmpty() && swarm.downloaded == 0) {
                 table.remove(h.high, h.middle, h.low); // a peerless torrent with a count stays a while
-                shard.bytes += table.bytes() - tableBytes - swarmBytes;
+                account(shard, table.bytes() - tableBytes - swarmBytes);
             } else {
-                shard.bytes += table.bytes() - tableBytes + swarm.bytes() - swarmBytes;
+                account(shard, table.bytes() - tableBytes + swarm.bytes() - swarmBytes);
             }
             return applied ? Outcome.ACCEPTED : Outcome.FULL;
         }
     }
 
-    private boolean hasRoom(Shard shard, long bytes) {
-        return shard.bytes + bytes <= budgetPerShard;
+    /** Whether {@code more} bytes fit in the budget now (threads racing past it overshoot by one growth each). */
+    private boolean hasRoom(long more) {
+        return more == 0 || bytes.get() + more <= budget;
+    }
+
+    /** Adds a change of a shard's bytes (under its lock) to the shard and to the store's total. */
+    private void account(Shard shard, long delta) {
+        if (delta != 0) {
+            shard.bytes += delta;
+            bytes.addAndGet(delta);
+        }
     }
 
     /**
@@ -184,13 +206,13 @@ public final class SwarmStore {
             TorrentTable table = shard.table;
             Swarm swarm = table.get(high, middle, low);
             if (swarm == null && downloaded > 0 && admission.test(high, middle, low)) {
-                if (table.size() >= maxTorrentsPerShard || !hasRoom(shard, table.bytesToAddOne() + Swarm.OBJECT_BYTES)) {
+                if (table.size() >= maxTorrentsPerShard || !hasRoom(table.bytesToAddOne() + Swarm.OBJECT_BYTES)) {
                     return false;
                 }
                 long tableBytes = table.bytes();
                 swarm = table.getOrCreate(high, middle, low);
                 swarm.lastActiveMinute = clock.nowMinute();
-                shard.bytes += table.bytes() - tableBytes + swarm.bytes();
+                account(shard, table.bytes() - tableBytes + swarm.bytes());
             }
             if (swarm != null && downloaded > swarm.downloaded) {
                 shard.completed += downloaded - swarm.downloaded;
@@ -263,12 +285,12 @@ public final class SwarmStore {
                     }
                     shard.seeders -= swarm.seeders();
                     shard.leechers -= swarm.leechers();
-                    shard.bytes -= swarm.bytes();
+                    account(shard, -swarm.bytes());
                     removed[0]++;
                     return true;
                 });
                 shard.table.shrinkIfSparse();
-                shard.bytes += shard.table.bytes() - tableBytes;
+                account(shard, shard.table.bytes() - tableBytes);
             }
         }
         return removed[0];
@@ -284,17 +306,17 @@ public final class SwarmStore {
                 shard.table.removeIf((h, m, l, swarm) -> {
                     int seeders = swarm.seeders();
                     int leechers = swarm.leechers();
-                    long bytes = swarm.bytes();
+                    long before = swarm.bytes();
                     removed[0] += swarm.expire(now, peerTimeoutMinutes);
                     shard.seeders += swarm.seeders() - seeders;
                     shard.leechers += swarm.leechers() - leechers;
                     boolean gone = swarm.isEmpty()
                             && (swarm.downloaded == 0 || now - swarm.lastActiveMinute > retentionMinutes);
-                    shard.bytes += (gone ? 0 : swarm.bytes()) - bytes;
+                    account(shard, (gone ? 0 : swarm.bytes()) - before);
                     return gone;
                 });
                 shard.table.shrinkIfSparse();
-                shard.bytes += shard.table.bytes() - tableBytes;
+                account(shard, shard.table.bytes() - tableBytes);
             }
         }
         return removed[0];
@@ -302,12 +324,12 @@ public final class SwarmStore {
 
     /** Heap bytes the store holds by its own account (tables, swarms, peer arrays). */
     public long bytes() {
-        return sum(shard -> shard.bytes);
+        return bytes.get();
     }
 
     /** The budget the store keeps within, or {@code Long.MAX_VALUE} when it has none. */
     public long budgetBytes() {
-        return budgetPerShard == Long.MAX_VALUE ? Long.MAX_VALUE : budgetPerShard * shards.length;
+        return budget;
     }
 
     /** The bytes counted afresh by walking every shard: what {@link #bytes()} must equal (for tests). */

@@ -114,6 +114,17 @@ class SwarmStoreBudgetTest {
     }
 
     @Test
+    void oneLargeSwarmMayHoldFarMoreThanAShardsShareOfTheBudget() {
+        SwarmStore store = storeWithBudget(64, 1 << 20);
+        for (int address = 1; address <= 50_000; address++) {
+            assertEquals(SwarmStore.Outcome.ACCEPTED,
+                    store.announce(announce(7, 4, address, 6881, Announce.Event.STARTED), reply), "peer " + address);
+        }
+        assertTrue(store.bytes() > (1 << 20) / 64 * 10, "a popular torrent is not held to 1/64 of the budget");
+        assertTrue(store.bytes() <= store.budgetBytes());
+    }
+
+    @Test
     void snapshotDownloadCountsObeyTheBudget() {
         SwarmStore store = storeWithBudget(1, 16 * 1024);
         int merged = 0;
