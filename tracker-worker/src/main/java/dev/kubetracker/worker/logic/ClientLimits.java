@@ -49,7 +49,9 @@ public final class ClientLimits {
         if (requestsPerSecond < 0 || newTorrentsPerMinute < 0 || clients < 1) {
             throw new IllegalArgumentException("limits must not be negative, and the table needs a client");
         }
-        int entries = Math.max(WAYS, Integer.highestOneBit(Math.max(1, clients - 1)) << 1);
+        // Without limits nothing is looked up: keep one set, not a table nobody reads.
+        boolean limited = requestsPerSecond > 0 || newTorrentsPerMinute > 0;
+        int entries = limited ? Math.max(WAYS, Integer.highestOneBit(Math.max(1, clients - 1)) << 1) : WAYS;
         keys = new long[entries];
         requestAt = new long[entries];
         torrentAt = new long[entries];
