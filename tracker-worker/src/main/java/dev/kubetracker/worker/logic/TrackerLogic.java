@@ -19,9 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The one place where the tracker decides, whatever the protocol: frontends parse a request into an
  * {@link Announce} or a list of hashes, ask here, and write what comes back (chihaya's
- * frontend/middleware split). Admission, the store, the change log for the siblings, deniability and
- * the counters of decisions live here and nowhere else; frontends count only what they parse
- * (packets, malformed requests).
+ * frontend/middleware split). Per-client limits, admission (the access list), the store and its
+ * budget, the change log for the siblings, deniability and the counters of decisions live here and
+ * nowhere else; frontends count only what they parse (packets, malformed requests).
  *
  * <p>One rule for refused hashes in every kind of scrape: a torrent the access list refuses is one the
  * tracker does not know. A scrape that names it gets zeros, as for any unknown hash; a full scrape,
