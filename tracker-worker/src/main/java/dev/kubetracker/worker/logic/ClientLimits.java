@@ -79,14 +79,6 @@ public final class ClientLimits {
         return family == 6 ? address6High : 0x0000_FFFF_0000_0000L | (address4 & 0xFFFF_FFFFL);
     }
 
-    public boolean limitsRequests() {
-        return requestInterval > 0;
-    }
-
-    public boolean limitsNewTorrents() {
-        return torrentInterval > 0;
-    }
-
     /** {@link #admit}: over the request limit; refused and counted. */
     public static final int REFUSED = 0;
     /** {@link #admit}: the request is allowed, but it may not create a torrent. */
@@ -108,7 +100,7 @@ public final class ClientLimits {
             if (requestInterval > 0) {
                 long at = Math.max(requestAt[entry], now);
                 if (at - now > requestTolerance) {
-                    refusals[entry]++;
+                    countRefusal(entry);
                     return REFUSED;
                 }
                 requestAt[entry] = at + requestInterval;
@@ -126,7 +118,7 @@ public final class ClientLimits {
             return;
         }
         synchronized (lockOf(client)) {
-            refusals[entryOf(client, now())]++;
+            countRefusal(entryOf(client, now()));
         }
     }
 
@@ -195,6 +187,13 @@ public final class ClientLimits {
         torrentAt[victim] = 0;
         refusals[victim] = 0;
         return victim;
+    }
+
+    /** Counts up to the int's bound and stays there: the heaviest client never wraps out of the list. */
+    private void countRefusal(int entry) {
+        if (refusals[entry] < Integer.MAX_VALUE) {
+            refusals[entry]++;
+        }
     }
 
     private boolean recharged(int entry, long now) {
