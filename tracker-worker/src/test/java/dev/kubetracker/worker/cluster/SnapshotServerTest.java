@@ -171,14 +171,9 @@ class SnapshotServerTest {
         SwarmStore loaded = new SwarmStore(16, 45, () -> (int) (clock.get() / 60_000));
         // The client's clock is the real one: requests are signed with System.currentTimeMillis().
         clock.set(System.currentTimeMillis());
-        Thread[] client = new Thread[1];
-        SnapshotClient.Result[] result = new SnapshotClient.Result[1];
-        client[0] = new Thread(() -> result[0] = SnapshotClient.fetch(
-                (InetSocketAddress) uncheckedAddress(), KEY, loaded, 10_000, 1L << 30));
-        client[0].start();
-        driveUntil(() -> !client[0].isAlive(), "the client done");
-        assertEquals(SnapshotClient.Outcome.LOADED, result[0].outcome(), result[0].detail());
-        assertEquals(5_000, result[0].records());
+        SnapshotClient.Result result = fetchWhileServing(loaded);
+        assertEquals(SnapshotClient.Outcome.LOADED, result.outcome(), result.detail());
+        assertEquals(5_000, result.records());
         assertEquals(store.leechers(), loaded.leechers());
         assertEquals(1, stats.snapshotsServed());
         driveUntil(() -> server.activeTransfers() == 0, "the transfer closed");
@@ -219,13 +214,8 @@ class SnapshotServerTest {
         startServer();
         SwarmStore loaded = new SwarmStore(16, 45, () -> (int) (clock.get() / 60_000));
         clock.set(System.currentTimeMillis());
-        Thread[] client = new Thread[1];
-        SnapshotClient.Result[] result = new SnapshotClient.Result[1];
-        client[0] = new Thread(() -> result[0] = SnapshotClient.fetch(
-                (InetSocketAddress) uncheckedAddress(), KEY, loaded, 10_000, 1L << 30));
-        client[0].start();
-        driveUntil(() -> !client[0].isAlive(), "the client done");
-        assertEquals(SnapshotClient.Outcome.LOADED, result[0].outcome(), result[0].detail());
+        SnapshotClient.Result result = fetchWhileServing(loaded);
+        assertEquals(SnapshotClient.Outcome.LOADED, result.outcome(), result.detail());
 
         assertEquals(state(store), state(loaded));
         assertEquals(torrents(store), torrents(loaded));
@@ -251,6 +241,17 @@ class SnapshotServerTest {
         }
         java.util.Collections.sort(rows);
         return rows;
+    }
+
+    /** Runs a real client on its own thread into {@code loaded} while this thread drives the server. */
+    private SnapshotClient.Result fetchWhileServing(SwarmStore loaded) throws IOException, InterruptedException {
+        SnapshotClient.Result[] result = new SnapshotClient.Result[1];
+        Thread client = new Thread(() -> result[0] = SnapshotClient.fetch(
+                (InetSocketAddress) uncheckedAddress(), KEY, loaded, 10_000, 1L << 30));
+        client.start();
+        driveUntil(() -> !client.isAlive(), "the client done");
+        client.join();
+        return result[0];
     }
 
     private Object uncheckedAddress() {

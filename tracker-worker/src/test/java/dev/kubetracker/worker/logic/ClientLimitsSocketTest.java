@@ -69,6 +69,15 @@ class ClientLimitsSocketTest {
             }
             assertEquals(AnnounceOutcome.RATE_LIMITED.failureReason(), refused);
 
+            String scrapeRefused = null;
+            for (int i = 0; i < 100 && scrapeRefused == null; i++) { // scrapes spend the same allowance
+                ByteBuffer reply = flooder.scrape(id, hash(1), hash(2), hash(3), hash(4));
+                if (reply.getInt(0) == 3) {
+                    scrapeRefused = UdpClient.errorText(reply);
+                }
+            }
+            assertEquals(AnnounceOutcome.RATE_LIMITED.failureReason(), scrapeRefused);
+
             long neighbourId = neighbour.connect();
             assertEquals(1, neighbour.announce(neighbourId, hash(4), 2, 1, -1, 6882).getInt(0),
                     "another address creates the torrent the flooder could not");
@@ -81,6 +90,15 @@ class ClientLimitsSocketTest {
             httpRefusal = Bencode.dict(http.body()).get("failure reason");
         }
         assertEquals(AnnounceOutcome.RATE_LIMITED.failureReason(), new String((byte[]) httpRefusal));
+        for (String scrape : new String[] {"/scrape?info_hash=" + RawHttp.percentEncode(hash(1)), "/scrape"}) {
+            Object scrapeRefusal = null;
+            for (int i = 0; i < 100 && scrapeRefusal == null; i++) { // named and full scrapes alike
+                RawHttp.Response http = RawHttp.get("127.0.0.1", config.http().port(), scrape);
+                assertEquals(200, http.status());
+                scrapeRefusal = Bencode.dict(http.body()).get("failure reason");
+            }
+            assertEquals(AnnounceOutcome.RATE_LIMITED.failureReason(), new String((byte[]) scrapeRefusal), scrape);
+        }
 
         assertTrue(worker.counters().errors(Protocol.UDP, ErrorReason.RATE_LIMITED) >= 1);
         assertEquals(1, worker.counters().errors(Protocol.UDP, ErrorReason.TORRENT_RATE_LIMITED));
