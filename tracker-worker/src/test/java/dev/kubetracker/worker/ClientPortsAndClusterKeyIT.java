@@ -1,14 +1,14 @@
 package dev.kubetracker.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kubetracker.worker.testing.Await;
 import dev.kubetracker.worker.testing.Bencode;
 import dev.kubetracker.worker.testing.RawHttp;
 import dev.kubetracker.worker.testing.UdpClient;
 import dev.kubetracker.worker.testing.FreePorts;
+import dev.kubetracker.worker.testing.WorkerProcess;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.DatagramPacket;
@@ -18,12 +18,11 @@ import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,20 +33,14 @@ import org.junit.jupiter.api.Test;
  * variable, authenticates the sync between two workers.
  */
 class ClientPortsAndClusterKeyIT {
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    private static final Path LOGS = Path.of("target", "it-logs").toAbsolutePath();
     private static final String HASH = RawHttp.percentEncode("client-ports-it-hash".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<WorkerProcess> workers = new ArrayList<>();
 
     @AfterEach
     void stopWorkers() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+        for (WorkerProcess w : workers) {
+            w.close();
         }
     }
 
@@ -93,11 +86,7 @@ class ClientPortsAndClusterKeyIT {
                 "tracker.cluster.peers", peers), Map.of("TRACKER_CLUSTER_KEY", key));
 
         assertEquals(200, announce(client[0], 7001).status());
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (seeders(client[1]) != 1) {
-            assertTrue(System.currentTimeMillis() < deadline, "the peer did not reach the second worker in 10 s");
-            Thread.sleep(50);
-        }
+        Await.until("the peer at the second worker", Duration.ofSeconds(10), () -> seeders(client[1]) == 1);
     }
 
     private static RawHttp.Response announce(int port, int peerPort) throws IOException {
@@ -116,34 +105,13 @@ class ClientPortsAndClusterKeyIT {
 
     private void startReady(String name, Map<String, String> settings, Map<String, String> environment)
             throws Exception {
-        assertTrue(Files.isRegularFile(JAR), JAR + " is missing: integration tests run after `package`");
-        Files.createDirectories(LOGS);
-        Path log = LOGS.resolve(name + ".log");
-        int management = FreePorts.tcpAndUdp();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-                "-Dtracker.host=127.0.0.1", "-Dtracker.udp.sockets=1", "-Dtracker.cluster.port=" + FreePorts.tcpAndUdp()));
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        processes.add(process);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            assertTrue(process.isAlive(), () -> name + " exited; see " + log);
-            try {
-                if (RawHttp.get("127.0.0.1", management, "/q/health/ready").status() == 200) {
-                    return;
-                }
-            } catch (ConnectException notYet) {
-                // the management port is not open yet
-            }
-            assertFalse(System.currentTimeMillis() > deadline, () -> name + " not ready in 30 s; see " + log);
-            Thread.sleep(100);
-        }
+        Map<String, String> properties = new HashMap<>(Map.of("quarkus.management.host", "127.0.0.1",
+                "tracker.host", "127.0.0.1", "tracker.udp.sockets", "1",
+                "tracker.cluster.port", Integer.toString(FreePorts.tcpAndUdp())));
+        properties.putAll(settings);
+        WorkerProcess worker = new WorkerProcess(name, FreePorts.tcp(), properties).environment(environment);
+        workers.add(worker);
+        worker.start().awaitReady(30_000);
     }
 
 }

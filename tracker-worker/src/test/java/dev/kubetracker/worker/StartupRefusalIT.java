@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.testing.FreePorts;
+import dev.kubetracker.worker.testing.WorkerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,20 +118,22 @@ class StartupRefusalIT {
     }
 
     private static void assertRefusedNaming(String namedKey, Map<String, String> settings) throws Exception {
-        String name = String.join("_", settings.keySet()).replaceAll("[^A-Za-z0-9_.-]", "");
-        Path log = DIR.resolve(name + "-" + System.nanoTime() + ".log");
-        Process process = start(settings, log);
-        try {
-            boolean exited = process.waitFor(EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            assertTrue(exited, () -> "still running after " + EXIT_TIMEOUT_SECONDS + " s with " + settings + ":\n" + output);
-            assertNotEquals(0, process.exitValue(), () -> "exit code with " + settings + ":\n" + output);
+        String name = "refusal-" + String.join("_", settings.keySet()).replaceAll("[^A-Za-z0-9_.-]", "");
+        int client = FreePorts.tcpAndUdp();
+        Map<String, String> properties = new LinkedHashMap<>(Map.of("quarkus.management.host", "127.0.0.1",
+                "tracker.host", "127.0.0.1", "tracker.http.port", Integer.toString(client),
+                "tracker.udp.port", Integer.toString(client), "tracker.udp.sockets", "1",
+                "tracker.cluster.port", Integer.toString(FreePorts.tcpAndUdp())));
+        properties.putAll(settings);
+        try (WorkerProcess worker = new WorkerProcess(name, FreePorts.tcp(), properties)) {
+            worker.start();
+            OptionalInt exit = worker.awaitExit(EXIT_TIMEOUT_SECONDS * 1000);
+            String output = Files.readString(worker.log(), StandardCharsets.UTF_8);
+            assertTrue(exit.isPresent(), () -> "still running after " + EXIT_TIMEOUT_SECONDS + " s with " + settings + ":\n" + output);
+            assertNotEquals(0, exit.getAsInt(), () -> "exit code with " + settings + ":\n" + output);
             String refusal = refusalPart(output);
             assertFalse(refusal.isEmpty(), () -> "no error reported with " + settings + ":\n" + output);
             assertTrue(refusal.contains(namedKey), () -> "the refusal does not name " + namedKey + ":\n" + refusal);
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -146,25 +148,4 @@ class StartupRefusalIT {
         }
         return "";
     }
-
-    private static Process start(Map<String, String> settings, Path log) throws IOException {
-        int client = FreePorts.tcpAndUdp();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Dquarkus.management.host=127.0.0.1");
-        command.add("-Dquarkus.management.port=" + FreePorts.tcpAndUdp());
-        command.add("-Dtracker.host=127.0.0.1");
-        command.add("-Dtracker.http.port=" + client);
-        command.add("-Dtracker.udp.port=" + client);
-        command.add("-Dtracker.udp.sockets=1");
-        command.add("-Dtracker.cluster.port=" + FreePorts.tcpAndUdp());
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(JAR.toAbsolutePath().toString());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
 }

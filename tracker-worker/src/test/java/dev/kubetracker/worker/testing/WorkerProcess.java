@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,6 +32,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final List<String> jvmOptions;
     private final int managementPort;
+    private Map<String, String> environment = Map.of();
     private Path log;
     private Process process;
 
@@ -44,6 +46,12 @@ public final class WorkerProcess implements AutoCloseable {
         this.managementPort = managementPort;
         this.properties = properties;
         this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** Environment variables for the process (e.g. {@code TRACKER_CLUSTER_KEY}); before {@link #start}. */
+    public WorkerProcess environment(Map<String, String> variables) {
+        this.environment = Map.copyOf(variables);
+        return this;
     }
 
     public WorkerProcess start() throws IOException {
@@ -63,8 +71,10 @@ public final class WorkerProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         return this;
     }
 
@@ -147,6 +157,12 @@ public final class WorkerProcess implements AutoCloseable {
             throw new IllegalStateException(name + ": /q/metrics answered by a process started at " + theirs
                     + ", not by this run (pid " + process.pid() + ", started " + ours + "); see " + log);
         }
+    }
+
+    /** Waits (bounded) for the process to end by itself: its exit code, or empty while it still runs. */
+    public OptionalInt awaitExit(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
     }
 
     /** SIGKILL: no shutdown hooks, no goodbye to siblings. */
