@@ -6,9 +6,14 @@ Flow:
   1. random payload file + PRIVATE torrent announcing only to --tracker
      (made with mktorrent -p; libtorrent's create_torrent is the fallback)
   2. optional --before-seed-hook CMD <hex-info-hash>  (e.g. whitelist it)
-  3. libtorrent seeder on loopback; wait for its first successful announce
-  4. downloader (second libtorrent session, or aria2c) on loopback
-  5. wait for completion (bounded by --timeout-s), compare SHA-256
+  3. libtorrent seeder; wait for its first successful announce
+  4. downloader: a second libtorrent session or aria2c, on loopback; or
+     Transmission, qBittorrent or rtorrent in the network namespace
+     --client-netns (they refuse loopback peers), with the seeder on
+     --seed-host in the namespace this script runs in
+  5. wait for completion (bounded by --timeout-s), compare SHA-256; for the
+     clients in a namespace also scrape the tracker: it must know the
+     seeder and the client
 
 Result line on stdout:
   OK <client> <url> sha256=<hex> seconds=<download seconds>
@@ -18,18 +23,21 @@ Exit status 0 on success, 1 on failure, 2 on usage errors.
 Run with Debian's /usr/bin/python3 (it has python3-libtorrent); a pyenv
 python3 on PATH usually does not.
 
-Nothing but the tracker's loopback address is ever contacted: DHT, LSD,
-UPnP, NAT-PMP and PEX are off (the torrent is private as well), no DHT
-bootstrap nodes are configured and all sockets of both clients are bound
-to the tracker's loopback address.
+Nothing but the tracker's address is ever contacted: DHT, LSD, UPnP,
+NAT-PMP and PEX are off (the torrent is private as well), no DHT bootstrap
+nodes are configured and all sockets of both clients are bound to loopback
+or, with namespaces, to addresses that exist only in the caller's
+namespaces (private ones, the only non-loopback tracker addresses accepted).
 
-Limitation: aria2 cannot use udp:// trackers over IPv6 (rejected up front).
+Limitation: aria2, Transmission and rtorrent cannot use udp:// trackers
+over IPv6 (rejected up front).
 """
 
 import argparse
 import collections
 import hashlib
 import ipaddress
+import json
 import os
 import shlex
 import shutil
@@ -39,7 +47,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 import urllib.parse
+import urllib.request
 
 try:
     import libtorrent as lt
@@ -67,9 +77,11 @@ class Failure(Exception):
 # small helpers
 # --------------------------------------------------------------------------
 
-def parse_tracker_url(url):
+def parse_tracker_url(url, in_netns=False):
     """Return (scheme, host, port, family); only loopback IP literals are
-    accepted so that the test can never talk to anything else."""
+    accepted so that the test can never talk to anything else, or, when the
+    clients run in network namespaces made by the test, private addresses
+    (which only exist inside those namespaces)."""
     u = urllib.parse.urlsplit(url)
     if u.scheme not in ("http", "udp"):
         raise ValueError("tracker URL must be http:// or udp://, got %r" % url)
@@ -80,8 +92,9 @@ def parse_tracker_url(url):
     except ValueError:
         raise ValueError("tracker host must be an IP literal (127.0.0.1 or [::1]),"
                          " got %r" % u.hostname)
-    if not addr.is_loopback:
-        raise ValueError("tracker host must be a loopback address, got %s" % addr)
+    if not (addr.is_loopback or (in_netns and addr.is_private)):
+        raise ValueError("tracker host must be a loopback address%s, got %s"
+                         % (" or a private one" if in_netns else "", addr))
     family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
     return u.scheme, str(addr), u.port, family
 
@@ -511,6 +524,168 @@ def download_aria2(seeder, torrent_path, dl_dir, tmp, scheme, host, family,
         raise Failure("aria2c exited with status %d" % rc)
 
 
+# --------------------------------------------------------------------------
+# clients in a network namespace of their own
+# --------------------------------------------------------------------------
+# Transmission, qBittorrent and rtorrent refuse peers on loopback, so they run
+# in the network namespace --client-netns with the address --client-host,
+# while the seeder runs where this script runs (another namespace).  Each one
+# is started from a configuration written here (DHT, PEX and local discovery
+# off; bound to --client-host) and returns (argv, its log file).  None of
+# them exits after finishing: the download is done when the SHA-256 matches.
+
+# The client's namespace holds one client at a time, so fixed ports are free.
+NETNS_CLIENT_PORT = 51413
+QBITTORRENT_WEBUI_PORT = 58080
+
+
+def transmission_command(ctx):
+    """transmission-daemon in the foreground; the torrent is picked up from
+    its watch directory."""
+    config = os.path.join(ctx.tmp, "transmission")
+    watch = os.path.join(ctx.tmp, "transmission-watch")
+    os.mkdir(config)
+    os.mkdir(watch)
+    v6 = ctx.family == socket.AF_INET6
+    settings = {
+        "bind-address-ipv4": "0.0.0.0" if v6 else ctx.client_host,
+        "bind-address-ipv6": ctx.client_host if v6 else "::",
+        "peer-port": NETNS_CLIENT_PORT,
+        "peer-port-random-on-start": False,
+        "port-forwarding-enabled": False,
+        "dht-enabled": False,
+        "pex-enabled": False,
+        "lpd-enabled": False,
+        # Transmission 3.00 stalls with a libtorrent 2.0 seeder over uTP.
+        "utp-enabled": False,
+        "rpc-enabled": False,
+        "blocklist-enabled": False,
+        "download-dir": ctx.dl_dir,
+        "incomplete-dir-enabled": False,
+        "watch-dir-enabled": True,
+        "watch-dir": watch,
+        "start-added-torrents": True,
+        "message-level": 3,
+    }
+    with open(os.path.join(config, "settings.json"), "w") as f:
+        json.dump(settings, f, indent=1)
+    shutil.copy(ctx.torrent_path, watch)
+    log_path = os.path.join(ctx.tmp, "transmission.log")
+    return (["transmission-daemon", "--foreground", "--config-dir", config,
+             "--logfile", log_path], log_path)
+
+
+def qbittorrent_command(ctx):
+    """qbittorrent-nox with a profile of ours (legal notice accepted) and the
+    torrent on its command line."""
+    profile = os.path.join(ctx.tmp, "qbittorrent")
+    config_dir = os.path.join(profile, "qBittorrent", "config")
+    os.makedirs(config_dir)
+    with open(os.path.join(config_dir, "qBittorrent.conf"), "w") as f:
+        f.write("\n".join([
+            "[LegalNotice]",
+            "Accepted=true",
+            "",
+            "[BitTorrent]",
+            "Session\\DHTEnabled=false",
+            "Session\\PeXEnabled=false",
+            "Session\\LSDEnabled=false",
+            "Session\\Port=%d" % NETNS_CLIENT_PORT,
+            "Session\\InterfaceAddress=%s" % ctx.client_host,
+            "Session\\DefaultSavePath=%s" % ctx.dl_dir,
+            "Session\\TempPathEnabled=false",
+            "",
+            "[Preferences]",
+            "Connection\\UPnP=false",
+            "WebUI\\Address=127.0.0.1",
+            "WebUI\\Port=%d" % QBITTORRENT_WEBUI_PORT,
+            "",
+        ]))
+    log_path = os.path.join(profile, "qBittorrent", "data", "logs", "qbittorrent.log")
+    return (["qbittorrent-nox", "--profile=" + profile, "--save-path=" + ctx.dl_dir,
+             "--skip-dialog=true", ctx.torrent_path], log_path)
+
+
+def rtorrent_command(ctx):
+    """rtorrent as a daemon (it needs no terminal then) from an rc file."""
+    session = os.path.join(ctx.tmp, "rtorrent-session")
+    os.mkdir(session)
+    rc = os.path.join(ctx.tmp, "rtorrent.rc")
+    log_path = os.path.join(ctx.tmp, "rtorrent.log")
+    settings = [
+        "system.daemon.set = true",
+        "session.path.set = " + session,
+        "directory.default.set = " + ctx.dl_dir,
+        "network.port_range.set = %d-%d" % (NETNS_CLIENT_PORT, NETNS_CLIENT_PORT),
+        "network.port_random.set = no",
+        "dht.mode.set = disable",
+        "protocol.pex.set = no",
+        "trackers.use_udp.set = yes",
+        'log.open_file = "client", ' + log_path,
+        'log.add_output = "info", "client"',
+        'log.add_output = "tracker_debug", "client"',
+        "load.start = " + ctx.torrent_path,
+    ]
+    # rtorrent 0.9.8 binds IPv4 addresses only; the namespace has no other
+    # IPv6 address than the client's anyway.
+    if ctx.family == socket.AF_INET:
+        settings.append("network.bind_address.set = " + ctx.client_host)
+    with open(rc, "w") as f:
+        f.write("\n".join(settings) + "\n")
+    return ["rtorrent", "-n", "-o", "import=" + rc], log_path
+
+
+# Found by hand; they never announce, so the download would only time out.
+UDP_IPV4_ONLY = {
+    "transmission": "Transmission 3.00 opens no IPv6 UDP socket without a"
+                    " global IPv6 address",
+    "rtorrent": "rtorrent 0.9.8 cannot parse a bracketed host in udp:// URLs",
+}
+
+NETNS_CLIENTS = {
+    "transmission": transmission_command,
+    "qbittorrent": qbittorrent_command,
+    "rtorrent": rtorrent_command,
+}
+
+
+def download_in_netns(seeder, ctx, want, got_path, deadline, diag):
+    command, client_log = NETNS_CLIENTS[ctx.client](ctx)
+    cmd = ["ip", "netns", "exec", ctx.client_netns] + command
+    out_path = os.path.join(ctx.tmp, "client.out")
+    diag["client_cmd"] = " ".join(shlex.quote(c) for c in cmd)
+    diag["client_log"] = client_log
+    diag["client_out"] = out_path
+    log("starting: " + diag["client_cmd"])
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["HOME"] = ctx.tmp  # rtorrent and qBittorrent look for files there
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+    diag["client_proc"] = proc
+    while not (os.path.isfile(got_path) and os.path.getsize(got_path) == ctx.size
+               and sha256_file(got_path) == want):
+        rc = proc.poll()
+        if rc is not None:
+            raise Failure("%s exited with status %d before finishing" % (ctx.client, rc))
+        if time.monotonic() > deadline:
+            raise Failure("%s did not finish in time" % ctx.client)
+        seeder.poll(0.5)  # doubles as the sleep; keeps seeder alerts for diagnostics
+
+
+def peers_known_to_tracker(tracker_url, info_hash_hex):
+    """complete + incomplete for the torrent from the tracker's HTTP scrape
+    on the same port (a udp:// tracker here also serves HTTP)."""
+    u = urllib.parse.urlsplit(tracker_url)
+    info_hash = bytes.fromhex(info_hash_hex)
+    url = "http://%s/scrape?info_hash=%s" % (u.netloc, urllib.parse.quote(info_hash))
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=5) as reply:
+        entry = lt.bdecode(reply.read())[b"files"].get(info_hash, {})
+    return entry.get(b"complete", 0) + entry.get(b"incomplete", 0)
+
+
 def stop_process(proc):
     if proc is None or proc.poll() is not None:
         return
@@ -523,7 +698,8 @@ def stop_process(proc):
 
 
 def run(args):
-    scheme, host, port, family = parse_tracker_url(args.tracker)
+    scheme, tracker_host, port, family = parse_tracker_url(args.tracker, args.client_netns)
+    host = args.seed_host or tracker_host
     start = time.monotonic()
     deadline = start + args.timeout_s
     tmp = tempfile.mkdtemp(prefix="kt-realclient-", dir=args.workdir)
@@ -565,15 +741,29 @@ def run(args):
         # The seeder keeps serving from libtorrent's own threads; the wait
         # loops below only drain its alerts (for the diagnostics).
         t_dl = time.monotonic()
+        got_path = os.path.join(dl_dir, ti.files().file_path(0))
         if args.client == "libtorrent":
             download_libtorrent(seeder, ti, dl_dir, host, family, taken_ports,
                                 deadline, peers)
-        else:
+        elif args.client == "aria2":
             download_aria2(seeder, torrent_path, dl_dir, tmp, scheme, host, family,
                            taken_ports, deadline, diag)
+        else:
+            ctx = types.SimpleNamespace(
+                client=args.client, client_netns=args.client_netns,
+                client_host=args.client_host, family=family, tmp=tmp,
+                dl_dir=dl_dir, torrent_path=torrent_path, size=ti.total_size())
+            download_in_netns(seeder, ctx, want, got_path, deadline, diag)
+            log("%s: file complete, checksum matches" % args.client)
+            # The seeder's address came from the tracker, which recorded the
+            # client's announce before answering it: the fresh torrent's
+            # swarm there is the seeder and the client.
+            known = peers_known_to_tracker(args.tracker, info_hash)
+            if known < 2:
+                raise Failure("the tracker knows %d peers of the torrent, not the"
+                              " seeder and %s" % (known, args.client))
         dl_seconds = time.monotonic() - t_dl
 
-        got_path = os.path.join(dl_dir, ti.files().file_path(0))
         if not os.path.isfile(got_path):
             raise Failure("downloaded file missing: %s" % got_path)
         got = sha256_file(got_path)
@@ -590,6 +780,7 @@ def run(args):
         return 1
     finally:
         stop_process(diag.get("aria2_proc"))
+        stop_process(diag.get("client_proc"))
         for p in reversed(peers):
             p.close()
         del peers[:]
@@ -608,6 +799,13 @@ def print_diagnostics(peers, diag):
             lines.extend(p.diagnostics())
         except Exception as e:  # never let diagnostics hide the real failure
             lines.append("(diagnostics for %s failed: %s)" % (p.name, e))
+    if "client_cmd" in diag:
+        lines.append("--- client ---")
+        lines.append("cmd: " + diag["client_cmd"])
+        lines.append("stdout/stderr tail:")
+        lines.extend("  " + l.rstrip("\n") for l in tail(diag["client_out"], 20))
+        lines.append("log tail:")
+        lines.extend("  " + l.rstrip("\n") for l in tail(diag["client_log"], 60))
     if "aria2_cmd" in diag:
         lines.append("--- aria2c ---")
         lines.append("cmd: " + diag["aria2_cmd"])
@@ -636,8 +834,16 @@ def main(argv=None):
     ap.add_argument("--tracker", required=True,
                     help="http://127.0.0.1:PORT/announce or udp://127.0.0.1:PORT/announce"
                          " (or [::1])")
-    ap.add_argument("--client", choices=("libtorrent", "aria2"), default="libtorrent",
-                    help="downloading client (default: libtorrent)")
+    ap.add_argument("--client", default="libtorrent",
+                    choices=("libtorrent", "aria2") + tuple(NETNS_CLIENTS),
+                    help="downloading client (default: libtorrent); %s run in"
+                         " --client-netns" % ", ".join(NETNS_CLIENTS))
+    ap.add_argument("--seed-host", default=None,
+                    help="address the seeder binds (default: the tracker's)")
+    ap.add_argument("--client-netns", default=None,
+                    help="network namespace (made by the caller) the client runs in")
+    ap.add_argument("--client-host", default=None,
+                    help="the client's address in --client-netns")
     ap.add_argument("--size-mib", type=float, default=4.0,
                     help="payload size in MiB (default: 4)")
     ap.add_argument("--timeout-s", type=float, default=90.0,
@@ -660,14 +866,21 @@ def main(argv=None):
     if args.size_mib <= 0 or args.timeout_s <= 0:
         ap.error("--size-mib and --timeout-s must be positive")
     try:
-        scheme, _, _, family = parse_tracker_url(args.tracker)
+        scheme, _, _, family = parse_tracker_url(args.tracker, args.client_netns)
     except ValueError as e:
         ap.error(str(e))
+    in_netns = args.client in NETNS_CLIENTS
+    if in_netns != bool(args.client_netns and args.client_host and args.seed_host):
+        ap.error("%s need --client-netns, --client-host and --seed-host (and the"
+                 " other clients none of them)" % ", ".join(NETNS_CLIENTS))
     if args.client == "aria2" and scheme == "udp" and family == socket.AF_INET6:
         # aria2 1.36 wires its UDP-tracker client to the IPv4 DHT socket only
         # (DHTSetup.cc); over IPv6 it fails with "udp is not supported yet".
         ap.error("aria2 cannot announce to UDP trackers over IPv6; "
                  "use --client libtorrent for udp://[::1]")
+    if args.client in UDP_IPV4_ONLY and scheme == "udp" and family == socket.AF_INET6:
+        ap.error("%s cannot announce to UDP trackers over IPv6: %s"
+                 % (args.client, UDP_IPV4_ONLY[args.client]))
     if args.workdir:
         os.makedirs(args.workdir, exist_ok=True)
 
