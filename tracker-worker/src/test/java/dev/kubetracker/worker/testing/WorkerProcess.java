@@ -33,6 +33,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final int managementPort;
     private Map<String, String> environment = Map.of();
+    private TestNetwork.Host namespace;
     private Path log;
     private Process process;
 
@@ -54,6 +55,15 @@ public final class WorkerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the worker inside a {@link TestNetwork} host namespace ({@code ip netns exec}); its management
+     * port is then reached at the host's IPv4 address instead of 127.0.0.1. Before {@link #start}.
+     */
+    public WorkerProcess inNamespace(TestNetwork.Host host) {
+        this.namespace = host;
+        return this;
+    }
+
     public WorkerProcess start() throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `package`");
@@ -61,7 +71,7 @@ public final class WorkerProcess implements AutoCloseable {
         int run = RUNS.merge(name, 1, Integer::sum);
         log = Path.of("target", "it-logs", name + "-run" + run + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(namespace == null ? List.of() : namespace.command());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
@@ -110,7 +120,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     public boolean isReady() throws IOException {
-        return RawHttp.get("127.0.0.1", managementPort, "/q/health/ready").status() == 200;
+        return RawHttp.get(managementHost(), managementPort, "/q/health/ready").status() == 200;
     }
 
     /**
@@ -122,7 +132,7 @@ public final class WorkerProcess implements AutoCloseable {
         String last;
         while (true) {
             try {
-                RawHttp.Response r = RawHttp.get("127.0.0.1", managementPort, "/q/metrics");
+                RawHttp.Response r = RawHttp.get(managementHost(), managementPort, "/q/metrics");
                 if (r.status() == 200) {
                     String text = r.text();
                     checkStartTime(text);
@@ -144,6 +154,10 @@ public final class WorkerProcess implements AutoCloseable {
                 throw new java.io.InterruptedIOException("interrupted while waiting for " + name + " /q/metrics");
             }
         }
+    }
+
+    private String managementHost() {
+        return namespace == null ? "127.0.0.1" : namespace.ipv4();
     }
 
     private void checkStartTime(String metrics) {
