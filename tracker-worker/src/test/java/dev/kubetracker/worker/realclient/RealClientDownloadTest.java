@@ -28,6 +28,7 @@ class RealClientDownloadTest {
         "udp, 127.0.0.1, aria2",
         "http, [::1], libtorrent",
         "udp, [::1], libtorrent",
+        "http, [::1], aria2",
     })
     void downloadCompletesWithMatchingChecksum(String scheme, String host, String client) throws Exception {
         DownloadScript.requireInstalled(Map.of("aria2", "/usr/bin/aria2c"));
