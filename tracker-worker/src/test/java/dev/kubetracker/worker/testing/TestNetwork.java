@@ -246,17 +246,28 @@ public final class TestNetwork implements AutoCloseable {
             namespaces.add(h.namespace());
         }
         namespaces.add(hub.namespace());
+        RuntimeException first = null;
         for (String ns : namespaces) {
-            removeNamespace(ns);
+            try {
+                removeNamespace(ns);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first; // remove the others all the same
+            }
         }
         runQuietly("ip", "link", "del", rootVeth); // already gone with the hub, unless the hub never came
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Kills what still runs in the namespace, then deletes it and its {@code /etc/netns} directory. */
     private static void removeNamespace(String ns) {
-        killProcessesIn(ns);
-        runQuietly("ip", "netns", "del", ns);
-        deleteTree(NETNS_ETC.resolve(ns));
+        try {
+            killProcessesIn(ns);
+        } finally {
+            runQuietly("ip", "netns", "del", ns);
+            deleteTree(NETNS_ETC.resolve(ns));
+        }
     }
 
     private static void killProcessesIn(String ns) {
