@@ -59,28 +59,52 @@ public final class TestNetwork implements AutoCloseable {
 
         /**
          * Drops a random {@code probability} share of the UDP datagrams arriving at {@code port} in this
-         * namespace ({@code iptables -m statistic}; this kernel has no netem) until the returned handle
-         * is closed.
+         * namespace ({@code iptables -m statistic}; this kernel has no netem) until the returned rule is
+         * closed.
          */
         public UdpLoss dropUdp(int port, double probability) {
-            List<String> rule = List.of("INPUT", "-p", "udp", "--dport", Integer.toString(port),
-                    "-m", "statistic", "--mode", "random", "--probability", Double.toString(probability), "-j", "DROP");
-            iptables("-A", rule);
-            return () -> iptables("-D", rule);
-        }
-
-        private void iptables(String action, List<String> rule) {
-            List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", action));
-            argv.addAll(rule);
-            run(argv.toArray(String[]::new));
+            return new UdpLoss(this, port, probability);
         }
     }
 
-    /** An iptables rule in force until closed. */
-    @FunctionalInterface
-    public interface UdpLoss extends AutoCloseable {
+    /** An iptables rule in a host namespace dropping a share of one UDP port's datagrams, until closed. */
+    public static final class UdpLoss implements AutoCloseable {
+        private final Host host;
+        private final List<String> rule;
+        private final String match;
+        private boolean removed;
+
+        private UdpLoss(Host host, int port, double probability) {
+            this.host = host;
+            this.rule = List.of("INPUT", "-p", "udp", "--dport", Integer.toString(port), "-m", "statistic",
+                    "--mode", "random", "--probability", Double.toString(probability), "-j", "DROP");
+            this.match = "dpt:" + port + " statistic mode random";
+            iptables("-A", rule);
+        }
+
+        /** Datagrams the rule has dropped so far (its iptables packet counter). */
+        public long dropped() {
+            for (String line : iptables("-L", List.of("INPUT", "-v", "-n", "-x")).lines().toList()) {
+                if (line.contains(match)) {
+                    return Long.parseLong(line.trim().split("\\s+")[0]);
+                }
+            }
+            throw new IllegalStateException("no rule matching '" + match + "' in " + host.namespace());
+        }
+
         @Override
-        void close();
+        public synchronized void close() {
+            if (!removed) {
+                removed = true;
+                iptables("-D", rule);
+            }
+        }
+
+        private String iptables(String action, List<String> arguments) {
+            List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", action));
+            argv.addAll(arguments);
+            return host.run(argv.toArray(String[]::new));
+        }
     }
 
     private final String name;
@@ -222,17 +246,28 @@ public final class TestNetwork implements AutoCloseable {
             namespaces.add(h.namespace());
         }
         namespaces.add(hub.namespace());
+        RuntimeException first = null;
         for (String ns : namespaces) {
-            removeNamespace(ns);
+            try {
+                removeNamespace(ns);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first; // remove the others all the same
+            }
         }
         runQuietly("ip", "link", "del", rootVeth); // already gone with the hub, unless the hub never came
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Kills what still runs in the namespace, then deletes it and its {@code /etc/netns} directory. */
     private static void removeNamespace(String ns) {
-        killProcessesIn(ns);
-        runQuietly("ip", "netns", "del", ns);
-        deleteTree(NETNS_ETC.resolve(ns));
+        try {
+            killProcessesIn(ns);
+        } finally {
+            runQuietly("ip", "netns", "del", ns);
+            deleteTree(NETNS_ETC.resolve(ns));
+        }
     }
 
     private static void killProcessesIn(String ns) {

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,7 @@ class TestNetworkIT {
                 for (int i = 0; i < 5; i++) {
                     socket.send(new DatagramPacket(payload, payload.length, target));
                 }
-                assertTrue(host.run("iptables", "-w", "5", "-L", "INPUT", "-v", "-n", "-x").matches("(?s).*\\s5\\s+\\d+\\s+DROP.*"),
-                        "five datagrams counted by the DROP rule");
+                Await.until("five datagrams dropped by the rule", Duration.ofSeconds(10), () -> loss.dropped() == 5);
             }
             assertFalse(host.run("iptables", "-w", "5", "-S", "INPUT").contains("DROP"), "rule removed");
         }

@@ -19,8 +19,13 @@ public final class UdpClient implements AutoCloseable {
     private final InetSocketAddress tracker;
     private int transaction = 1000;
 
+    /**
+     * A loopback {@code host} is also the local address (so 127.0.0.2 talks from 127.0.0.2); any other
+     * (a test network's host) is reached from whatever address routes there.
+     */
     public UdpClient(String host, int port) throws IOException {
-        socket = new DatagramSocket(0, InetAddress.getByName(host));
+        InetAddress address = InetAddress.getByName(host);
+        socket = address.isLoopbackAddress() ? new DatagramSocket(0, address) : new DatagramSocket(0);
         socket.setSoTimeout(3000);
         tracker = new InetSocketAddress(host, port);
     }
