@@ -196,6 +196,15 @@ final class WorkerFactory {
                 () -> new ConnectionIds(ConnectionIds.keyFromSecret(secret), maxAge, MinuteClock.SYSTEM));
     }
 
+    /** The drain on SIGTERM (Quarkus' shutdown delay waits it out; this only refuses a negative one). */
+    Duration drain() {
+        Duration drain = config.shutdown().drain();
+        if (drain.isNegative()) {
+            throw new IllegalArgumentException("tracker.shutdown.drain must be 0 or more: " + drain);
+        }
+        return drain;
+    }
+
     /** The address both client ports (and the sync port) bind: a literal or a name that resolves. */
     String host() {
         try {

@@ -45,6 +45,8 @@ public interface TrackerConfig {
 
     Cluster cluster();
 
+    Shutdown shutdown();
+
     /** How long a torrent whose last peer left keeps its download count (for scrapes). */
     @WithDefault("24H")
     Duration torrentRetention();
@@ -114,6 +116,15 @@ public interface TrackerConfig {
         /** How long a starting worker may spend loading a sibling's snapshot. */
         @WithDefault("60S")
         Duration snapshotTimeout();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long the worker reports not ready while it keeps serving, so that the load
+         * balancer stops sending before the client ports close. 0 for standalone use: nothing to drain.
+         */
+        @WithDefault("0S")
+        Duration drain();
     }
 
     interface Http {
