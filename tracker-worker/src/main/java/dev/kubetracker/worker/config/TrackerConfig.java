@@ -109,6 +109,12 @@ public interface TrackerConfig {
         /** The key itself, for environments that pass secrets as variables ({@code TRACKER_CLUSTER_KEY}). */
         Optional<String> key();
 
+        /**
+         * During a key rotation, a second key that verifies MACs but never signs; a missing or empty file
+         * means none (the operator points at a Secret key that exists only while a rotation runs).
+         */
+        Optional<Path> acceptedKeyFile();
+
         /** How often the siblings' names are resolved again. */
         @WithDefault("10S")
         Duration dnsRefresh();
@@ -151,6 +157,9 @@ public interface TrackerConfig {
         interface ConnectionId {
             /** A file whose content is the key; without one a random key is made at start. */
             Optional<Path> keyFile();
+
+            /** During a key rotation, a second key whose ids are accepted but never issued; missing or empty: none. */
+            Optional<Path> acceptedKeyFile();
 
             /** How long an issued connection id is accepted. */
             @WithDefault("10M")
