@@ -124,7 +124,9 @@ public class TrackerWorker {
 
     /** SIGTERM with a drain: Quarkus reports not ready now and waits the drain before {@link #onStop}. */
     void onDrain(@Observes ShutdownDelayInitiatedEvent event) {
-        LOG.infof("draining: not ready, still serving for %d s, then the client ports close", drain.toSeconds());
+        if (drain != null && !drain.isZero()) { // null: the start failed before the drain was read
+            LOG.infof("draining: not ready, still serving for %d s, then the client ports close", drain.toSeconds());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
