@@ -163,6 +163,7 @@ class CrdAndChartTest {
         expected.put("apps/statefulsets", owned);
         expected.put("/services", owned);
         expected.put("policy/poddisruptionbudgets", owned);
+        expected.put("networking.k8s.io/networkpolicies", owned);
         expected.put("monitoring.coreos.com/servicemonitors", owned);
         expected.put("/secrets", Set.of("get", "list", "watch", "create", "patch"));
         expected.put("/configmaps", readOnly);

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -224,6 +225,58 @@ class TrackerOperatorTest {
 
         // the keys survived every reconcile
         assertEquals(keysBefore.getData(), client.secrets().inNamespace(NS).withName("beta-keys").get().getData());
+    }
+
+    @Test
+    void networkPolicyAndSplitServicesFollowTheSpecAndGoWhenTurnedOff() {
+        client.resource(tracker("eta")).create();
+        NetworkPolicy policy = awaitResource(NetworkPolicy.class, "eta");
+        assertOwnedBy(get("eta"), policy);
+        assertEquals(3, policy.getSpec().getIngress().size(), "client, sync, management");
+        assertNull(client.services().inNamespace(NS).withName("eta-udp").get(), "Mixed mode: one client Service");
+
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("eta").edit(t -> {
+            t.getSpec().getNetworkPolicy().setEnabled(false);
+            t.getSpec().getService().setMode(TrackerSpec.ServiceMode.Split);
+            return t;
+        }));
+        Service udp = awaitResource(Service.class, "eta-udp");
+        assertEquals(List.of("udp/UDP/6969"), ports(udp));
+        assertOwnedBy(get("eta"), udp);
+        // That "eta" loses its UDP port is ClientServicesTest's: the tests run without server-side apply,
+        // whose matcher takes a list item missing from desired() for a server default and keeps it.
+        awaitValue(() -> client.network().networkPolicies().inNamespace(NS).withName("eta").get() == null
+                ? Boolean.TRUE : null);
+
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("eta").edit(t -> {
+            t.getSpec().getService().setMode(TrackerSpec.ServiceMode.Mixed);
+            return t;
+        }));
+        awaitValue(() -> client.services().inNamespace(NS).withName("eta-udp").get() == null ? Boolean.TRUE : null);
+    }
+
+    @Test
+    void keysAUserRotatesInTheSecretAreNeverOverwritten() {
+        client.resource(tracker("theta")).create();
+        awaitResource(Secret.class, "theta-keys");
+        String next = Base64.getEncoder().encodeToString("a new cluster key of 32 bytes!!!".getBytes());
+        client.secrets().inNamespace(NS).withName("theta-keys").edit(s -> {
+            s.getData().put(TrackerResources.CLUSTER_ACCEPTED_KEY, next);
+            return s;
+        });
+        // a spec change makes the operator reconcile (and roll the pods) with the edited Secret in place
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("theta").edit(t -> {
+            t.getSpec().getAnnounce().setInterval("20m");
+            return t;
+        }));
+        StatefulSet rolled = awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("theta").get();
+            return s != null && "20m".equals(env(s).get("TRACKER_ANNOUNCE_INTERVAL")) ? s : null;
+        });
+        assertEquals(TrackerResources.KEYS_MOUNT + "/" + TrackerResources.CLUSTER_ACCEPTED_KEY,
+                env(rolled).get("TRACKER_CLUSTER_ACCEPTED_KEY_FILE"));
+        assertEquals(next, client.secrets().inNamespace(NS).withName("theta-keys").get().getData()
+                .get(TrackerResources.CLUSTER_ACCEPTED_KEY));
     }
 
     @Test

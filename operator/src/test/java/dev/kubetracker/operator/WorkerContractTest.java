@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.operator.model.Tracker;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -115,6 +117,7 @@ class WorkerContractTest {
         t.setMetadata(new ObjectMetaBuilder().withName("contract").withNamespace("ns").withUid("uid-1").build());
         TrackerSpec spec = new TrackerSpec();
         spec.getAnnounce().setInterval("20m");
+        spec.setDrain("10s");
         spec.getAccessList().setMode(TrackerSpec.AccessListMode.WHITELIST);
         spec.getAccessList().setConfigMapName("contract-list");
         spec.getAccessList().setKey("whitelist.txt");
@@ -235,6 +238,26 @@ class WorkerContractTest {
         String output = Files.readString(log);
         assertTrue(output.contains("whitelist"), output);
         assertFalse(output.contains("Unrecognized configuration key"), output);
+
+        assertDrainsOnSigterm(http, "http://127.0.0.1:" + management + readyPath, client, log);
+    }
+
+    /**
+     * SIGTERM, as the kubelet sends it: not ready first, still answering announces during the drain
+     * (TRACKER_SHUTDOWN_DRAIN), then the client port closed and the process gone.
+     */
+    void assertDrainsOnSigterm(HttpClient http, String readyUrl, int client, Path log) throws Exception {
+        worker.destroy();
+        awaitStatus(http, readyUrl, 503, log);
+        String during = get(http, announceUrl(client, LISTED)).body();
+        assertFalse(during.contains("failure reason"), during);
+        assertTrue(worker.isAlive(), "the announce above was answered during the drain");
+        assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker exits by itself after the drain:\n"
+                + Files.readString(log));
+        try (Socket s = new Socket()) {
+            assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), client), 5000));
+        }
+        assertTrue(Files.readString(log).contains("draining"), Files.readString(log));
     }
 
     /**
@@ -271,7 +294,7 @@ class WorkerContractTest {
         spec.getAccessList().setConfigMapName("list");
         t.setSpec(spec);
         List<EnvVar> env = TrackerResources.env(t, new dev.kubetracker.operator.OperatorSettings("img", "cluster.local"));
-        assertEquals(17, env.size(), env.toString());
+        assertEquals(20, env.size(), env.toString());
         for (EnvVar var : env) {
             assertTrue(keys.contains(var.getName()), var.getName() + " is not a key of the worker: " + keys);
         }

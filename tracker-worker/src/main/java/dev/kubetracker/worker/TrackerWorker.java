@@ -23,6 +23,7 @@ import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,7 +46,8 @@ import org.jboss.logging.Logger;
 /**
  * The worker's lifecycle: when Quarkus starts, it has {@link WorkerFactory} build the parts from the
  * configuration and starts them (store sweep, access-list reloader, cluster and its snapshot, then the
- * UDP and HTTP frontends over one {@link TrackerLogic}); on shutdown it closes them, client ports first.
+ * UDP and HTTP frontends over one {@link TrackerLogic}); on shutdown (after the drain, when one is set)
+ * it closes them, client ports first.
  * It reports serving once both frontends are listening.
  */
 @ApplicationScoped
@@ -68,9 +71,11 @@ public class TrackerWorker {
     private AccessListReloader accessListReloader;
     private Cluster cluster;
     private volatile boolean serving;
+    private Duration drain;
 
     void onStart(@Observes StartupEvent event) throws Exception {
         WorkerFactory factory = new WorkerFactory(config);
+        drain = factory.drain();
         store = factory.store();
         counters = new RequestCounters();
         AnnouncePolicy policy = factory.policy();
@@ -115,6 +120,13 @@ public class TrackerWorker {
                 policy.numwantDefault(), policy.numwantMax(), scrapeMaxHashes, store.shardCount(),
                 config.trustedProxies().orElse(List.of()));
         serving = true;
+    }
+
+    /** SIGTERM with a drain: Quarkus reports not ready now and waits the drain before {@link #onStop}. */
+    void onDrain(@Observes ShutdownDelayInitiatedEvent event) {
+        if (drain != null && !drain.isZero()) { // null: the start failed before the drain was read
+            LOG.infof("draining: not ready, still serving for %d s, then the client ports close", drain.toSeconds());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

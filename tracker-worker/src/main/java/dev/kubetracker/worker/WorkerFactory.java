@@ -192,8 +192,19 @@ final class WorkerFactory {
         if (secret.length == 0) {
             throw new IllegalArgumentException("tracker.udp.connection-id.key-file is empty: " + keyFile.get());
         }
-        return keyed("tracker.udp.connection-id.max-age",
-                () -> new ConnectionIds(ConnectionIds.keyFromSecret(secret), maxAge, MinuteClock.SYSTEM));
+        byte[] accepted = acceptedKey(config.udp().connectionId().acceptedKeyFile(),
+                "tracker.udp.connection-id.accepted-key-file");
+        return keyed("tracker.udp.connection-id.max-age", () -> new ConnectionIds(ConnectionIds.keyFromSecret(secret),
+                accepted.length == 0 ? null : ConnectionIds.keyFromSecret(accepted), maxAge, MinuteClock.SYSTEM));
+    }
+
+    /** The drain on SIGTERM (Quarkus' shutdown delay waits it out; this only refuses a negative one). */
+    Duration drain() {
+        Duration drain = config.shutdown().drain();
+        if (drain.isNegative()) {
+            throw new IllegalArgumentException("tracker.shutdown.drain must be 0 or more: " + drain);
+        }
+        return drain;
     }
 
     /** The address both client ports (and the sync port) bind: a literal or a name that resolves. */
@@ -246,14 +257,16 @@ final class WorkerFactory {
             throw new IllegalArgumentException("tracker.cluster.key-file (or tracker.cluster.key) must be set "
                     + "when tracker.cluster.peers or tracker.cluster.dns names siblings");
         }
+        byte[] accepted = acceptedKey(c.acceptedKeyFile(), "tracker.cluster.accepted-key-file");
         keyed(keySource, () -> new ClusterKey(key));
+        ClusterKey clusterKey = keyed("tracker.cluster.accepted-key-file", () -> new ClusterKey(key, accepted));
         if (c.snapshotTimeout().toMillis() < 1) {
             throw new IllegalArgumentException("tracker.cluster.snapshot-timeout must be positive: " + c.snapshotTimeout());
         }
         if (c.dnsRefresh().toMillis() < 1) {
             throw new IllegalArgumentException("tracker.cluster.dns-refresh must be positive: " + c.dnsRefresh());
         }
-        return Optional.of(new Cluster.Settings(host(), c.port(), peers, dns, key, c.dnsRefresh(),
+        return Optional.of(new Cluster.Settings(host(), c.port(), peers, dns, clusterKey, c.dnsRefresh(),
                 c.snapshotTimeout()));
     }
 
@@ -278,6 +291,21 @@ final class WorkerFactory {
         } catch (IOException e) {
             throw new IllegalArgumentException(key + " cannot be read: " + file + " (" + e + ")", e);
         }
+    }
+
+    /**
+     * The content of an accepted-key file (a key rotation is under way), or nothing when the key is
+     * unset, the file missing or empty: the pods' Secret holds that key only during a rotation.
+     */
+    private static byte[] acceptedKey(Optional<Path> file, String key) {
+        if (file.isEmpty() || !Files.exists(file.get())) {
+            return new byte[0];
+        }
+        byte[] accepted = read(file.get(), key);
+        if (accepted.length > 0) {
+            LOG.infof("%s: a second key is accepted (a key rotation is under way)", key);
+        }
+        return accepted;
     }
 
     /** Runs {@code build}, prefixing the key to a refusal that does not name it already. */

@@ -77,6 +77,10 @@ class StartupRefusalIT {
                         "fifteen bytes!!"),
                 refusal("tracker.cluster.key-file", "tracker.cluster.peers", "127.0.0.1:1",
                         "tracker.cluster.key-file", DIR.resolve("short-cluster.key").toString()),
+                // ClusterKey: "the accepted cluster key must be empty or have at least 16 bytes"
+                refusal("tracker.cluster.accepted-key-file", "tracker.cluster.peers", "127.0.0.1:1",
+                        "tracker.cluster.key", "sixteen bytes or more",
+                        "tracker.cluster.accepted-key-file", DIR.resolve("short-cluster.key").toString()),
                 // Membership would log "not resolved: port out of range" and start with no siblings
                 refusal("tracker.cluster.peers", "tracker.cluster.peers", "127.0.0.1:99999",
                         "tracker.cluster.key", "sixteen bytes or more"),
@@ -99,7 +103,8 @@ class StartupRefusalIT {
                 refusal("tracker.http.port", "tracker.http.port", "70000"),
                 // NIO: "UnresolvedAddressException" without a message
                 refusal("tracker.host", "tracker.host", "no-such-host.invalid"),
-                refusal("tracker.store-budget", "tracker.store-budget", "1K"));
+                refusal("tracker.store-budget", "tracker.store-budget", "1K"),
+                refusal("tracker.shutdown.drain", "tracker.shutdown.drain", "-5S"));
     }
 
     /** A case: the key the output must name, then the settings (key, value pairs) that start the worker. */

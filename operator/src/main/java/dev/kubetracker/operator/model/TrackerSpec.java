@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ import java.util.Map;
 @ValidationRule(value = "self.sync.port != self.http.port && self.sync.port != self.udp.port",
         message = "sync.port must differ from http.port and udp.port (the sync port carries UDP and TCP)",
         fieldPath = ".sync.port", reason = "FieldValueInvalid")
+@ValidationRule(value = "self.service.mode != 'Split' || (self.http.enabled && self.udp.enabled)",
+        message = "service.mode Split needs both http and udp (with one protocol, Mixed is a one-protocol Service)",
+        fieldPath = ".service.mode", reason = "FieldValueInvalid")
 @ValidationRule(value = "duration(self.peerTimeout) > duration(self.announce.interval)",
         message = "peerTimeout must be longer than announce.interval, or peers expire between announces",
         fieldPath = ".peerTimeout", reason = "FieldValueInvalid")
@@ -97,6 +101,20 @@ public class TrackerSpec {
     @JsonPropertyDescription("Prometheus scraping of the workers' management port.")
     private Metrics metrics = new Metrics();
 
+    @Default("15s")
+    @Pattern(Announce.DURATION)
+    @ValidationRule(value = "duration(self) <= duration('10m')", message = "drain must be at most 10m")
+    @JsonPropertyDescription("On termination a worker reports not ready and keeps serving this long while the load balancer stops sending, then closes (terminationGracePeriodSeconds is this plus 15 s), e.g. 15s; 0s for none.")
+    private String drain = "15s";
+
+    @Size(max = 8)
+    @JsonPropertyDescription("How the worker pods spread; unset: across nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone), maxSkew 1, ScheduleAnyway; [] for no spreading.")
+    private List<TopologySpreadConstraint> topologySpreadConstraints;
+
+    @Default("{}")
+    @JsonPropertyDescription("A NetworkPolicy for the worker pods; on by default.")
+    private NetworkPolicySpec networkPolicy = new NetworkPolicySpec();
+
     @JsonPropertyDescription("Node labels the worker pods must match.")
     private Map<String, String> nodeSelector;
 
@@ -140,6 +158,13 @@ public class TrackerSpec {
         LoadBalancer, NodePort, ClusterIP
     }
 
+    public enum ServiceMode {
+        /** One Service with TCP and UDP on the client port (Kubernetes 1.26+, a load balancer that mixes protocols). */
+        Mixed,
+        /** Two Services, one TCP and one UDP, on the same port number. */
+        Split
+    }
+
     public enum TrafficPolicy {
         Local, Cluster
     }
@@ -155,6 +180,8 @@ public class TrackerSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "!has(self.loadBalancerClass) || self.type == 'LoadBalancer'",
             message = "loadBalancerClass needs type LoadBalancer", fieldPath = ".loadBalancerClass")
+    @ValidationRule(value = "!has(self.loadBalancerIP) || self.type == 'LoadBalancer'",
+            message = "loadBalancerIP needs type LoadBalancer", fieldPath = ".loadBalancerIP")
     @ValidationRule(value = "!has(self.ipFamilies) || size(self.ipFamilies) < 2 || self.ipFamilies[0] != self.ipFamilies[1]",
             message = "ipFamilies must not repeat a family", fieldPath = ".ipFamilies")
     @ValidationRule(value = "!has(self.ipFamilyPolicy) || self.ipFamilyPolicy != 'SingleStack' || !has(self.ipFamilies) || size(self.ipFamilies) < 2",
@@ -164,8 +191,16 @@ public class TrackerSpec {
         @JsonPropertyDescription("Type of the client Service.")
         private ServiceType type = ServiceType.LoadBalancer;
 
-        @JsonPropertyDescription("Annotations of the client Service (e.g. for the cloud's load balancer).")
+        @Default("Mixed")
+        @JsonPropertyDescription("Mixed: one Service with TCP and UDP (Kubernetes 1.26+ and a load balancer that mixes protocols). Split: two Services, <name> for TCP and <name>-udp for UDP, on the same port; the same address where the cloud allows (loadBalancerIP, annotations such as metallb.universe.tf/allow-shared-ip).")
+        private ServiceMode mode = ServiceMode.Mixed;
+
+        @JsonPropertyDescription("Annotations of the client Service(s) (e.g. for the cloud's load balancer); in Split mode both Services get them.")
         private Map<String, String> annotations = new LinkedHashMap<>();
+
+        @Pattern("^[0-9a-fA-F:.]+$")
+        @JsonPropertyDescription("Address asked of the load balancer (spec.loadBalancerIP, honoured by MetalLB and some clouds); in Split mode both Services ask for it.")
+        private String loadBalancerIP;
 
         @JsonPropertyDescription("Load balancer implementation (spec.loadBalancerClass of the Service).")
         private String loadBalancerClass;
@@ -183,6 +218,10 @@ public class TrackerSpec {
 
         public ServiceType getType() { return type; }
         public void setType(ServiceType type) { this.type = type; }
+        public ServiceMode getMode() { return mode; }
+        public void setMode(ServiceMode mode) { this.mode = mode; }
+        public String getLoadBalancerIP() { return loadBalancerIP; }
+        public void setLoadBalancerIP(String loadBalancerIP) { this.loadBalancerIP = loadBalancerIP; }
         public Map<String, String> getAnnotations() { return annotations; }
         public void setAnnotations(Map<String, String> annotations) { this.annotations = annotations; }
         public String getLoadBalancerClass() { return loadBalancerClass; }
@@ -364,6 +403,12 @@ public class TrackerSpec {
     public void setSync(Sync sync) { this.sync = sync; }
     public Metrics getMetrics() { return metrics; }
     public void setMetrics(Metrics metrics) { this.metrics = metrics; }
+    public String getDrain() { return drain; }
+    public void setDrain(String drain) { this.drain = drain; }
+    public List<TopologySpreadConstraint> getTopologySpreadConstraints() { return topologySpreadConstraints; }
+    public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) { this.topologySpreadConstraints = topologySpreadConstraints; }
+    public NetworkPolicySpec getNetworkPolicy() { return networkPolicy; }
+    public void setNetworkPolicy(NetworkPolicySpec networkPolicy) { this.networkPolicy = networkPolicy; }
     public Map<String, String> getNodeSelector() { return nodeSelector; }
     public void setNodeSelector(Map<String, String> nodeSelector) { this.nodeSelector = nodeSelector; }
     public List<Toleration> getTolerations() { return tolerations; }

@@ -43,6 +43,11 @@ import org.jboss.logging.Logger;
         @Dependent(name = "keys", type = Dependents.KeysSecret.class),
         @Dependent(name = "workers-service", type = Dependents.HeadlessService.class),
         @Dependent(name = "client-service", type = Dependents.ClientService.class),
+        // A reconcile precondition (not an activation condition): when it turns false the resource is deleted.
+        @Dependent(name = "udp-client-service", type = UdpClientServiceDependent.class,
+                reconcilePrecondition = UdpClientServiceDependent.Wanted.class),
+        @Dependent(name = "network-policy", type = NetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPolicyDependent.Wanted.class),
         @Dependent(name = "workers", type = Dependents.Workers.class, dependsOn = {"keys", "workers-service"}),
         @Dependent(name = "disruption-budget", type = Dependents.DisruptionBudget.class),
         @Dependent(name = "service-monitor", type = Dependents.Monitor.class,
@@ -87,12 +92,15 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         Optional<StatefulSet> workers = context.getSecondaryResources(StatefulSet.class).stream()
                 .filter(s -> TrackerResources.statefulSetName(tracker).equals(s.getMetadata().getName()))
                 .findFirst();
-        Optional<Service> client = context.getSecondaryResources(Service.class).stream()
-                .filter(s -> TrackerResources.clientServiceName(tracker).equals(s.getMetadata().getName()))
-                .findFirst();
+        Set<String> clientNames = Set.of(TrackerResources.clientServiceName(tracker),
+                TrackerResources.udpClientServiceName(tracker));
+        List<Service> clients = context.getSecondaryResources(Service.class).stream()
+                .filter(s -> clientNames.contains(s.getMetadata().getName()))
+                .sorted(java.util.Comparator.comparing(s -> s.getMetadata().getName()))
+                .toList();
         Optional<ConfigMap> list = accessListConfigMap(tracker).isEmpty() ? Optional.empty()
                 : context.getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE);
-        TrackerStatus status = status(tracker, workers, client, list, clock.instant());
+        TrackerStatus status = status(tracker, workers, clients, list, clock.instant());
         if (Objects.equals(status, tracker.getStatus())) {
             return UpdateControl.noUpdate();
         }
@@ -101,7 +109,7 @@ public class TrackerReconciler implements Reconciler<Tracker> {
     }
 
     /** The status from what the cluster shows; pure, so the tests call it directly. */
-    public static TrackerStatus status(Tracker tracker, Optional<StatefulSet> workers, Optional<Service> client,
+    public static TrackerStatus status(Tracker tracker, Optional<StatefulSet> workers, List<Service> clients,
             Optional<ConfigMap> configMap, Instant now) {
         TrackerSpec spec = tracker.getSpec();
         TrackerStatus previous = tracker.getStatus();
@@ -113,7 +121,7 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         int ready = workers.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
         status.setReplicas(replicas);
         status.setReadyReplicas(ready);
-        status.setAnnounceUrls(announceUrls(spec, client));
+        status.setAnnounceUrls(announceUrls(spec, clients));
 
         // the access list, counted as the workers read it
         List<String> problems = new ArrayList<>();
@@ -164,31 +172,36 @@ public class TrackerReconciler implements Reconciler<Tracker> {
             Conditions.set(conditions, old, Conditions.DEGRADED, false, "AsExpected", "no problem found",
                     generation, now);
         }
+        LoadBalancerPortErrors.setCondition(conditions, old, clients, generation, now);
         status.setConditions(conditions);
         return status;
     }
 
-    /** http://host:port/announce and udp://host:port/announce for each address of the client Service. */
-    static List<String> announceUrls(TrackerSpec spec, Optional<Service> client) {
-        List<String> hosts = new ArrayList<>();
-        client.ifPresent(svc -> {
-            if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
-                    && svc.getStatus().getLoadBalancer().getIngress() != null) {
-                for (LoadBalancerIngress ingress : svc.getStatus().getLoadBalancer().getIngress()) {
-                    String host = ingress.getHostname() != null ? ingress.getHostname() : ingress.getIp();
-                    if (host != null) {
-                        hosts.add(host.contains(":") ? "[" + host + "]" : host);
+    /**
+     * http://host:port/announce and udp://host:port/announce for each address of the client Service(s):
+     * HTTP where a Service carries TCP, UDP where it carries UDP (two Services in Split mode).
+     */
+    static List<String> announceUrls(TrackerSpec spec, List<Service> clients) {
+        List<String> urls = new ArrayList<>();
+        for (Service svc : clients) {
+            if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null
+                    || svc.getStatus().getLoadBalancer().getIngress() == null || svc.getSpec() == null
+                    || svc.getSpec().getPorts() == null) {
+                continue;
+            }
+            for (LoadBalancerIngress ingress : svc.getStatus().getLoadBalancer().getIngress()) {
+                String host = ingress.getHostname() != null ? ingress.getHostname() : ingress.getIp();
+                if (host == null) {
+                    continue;
+                }
+                host = host.contains(":") ? "[" + host + "]" : host;
+                for (var port : svc.getSpec().getPorts()) {
+                    if ("TCP".equals(port.getProtocol()) && spec.getHttp().getEnabled()) {
+                        urls.add("http://" + host + ":" + spec.getHttp().getPort() + "/announce");
+                    } else if ("UDP".equals(port.getProtocol()) && spec.getUdp().getEnabled()) {
+                        urls.add("udp://" + host + ":" + spec.getUdp().getPort() + "/announce");
                     }
                 }
-            }
-        });
-        List<String> urls = new ArrayList<>();
-        for (String host : hosts) {
-            if (spec.getHttp().getEnabled()) {
-                urls.add("http://" + host + ":" + spec.getHttp().getPort() + "/announce");
-            }
-            if (spec.getUdp().getEnabled()) {
-                urls.add("udp://" + host + ":" + spec.getUdp().getPort() + "/announce");
             }
         }
         return urls;

@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -68,6 +70,11 @@ public final class TrackerResources {
     public static final String ACCESS_LIST_MOUNT = "/etc/kubetracker/access-list";
     public static final String CLUSTER_KEY = "cluster.key";
     public static final String CONNECTION_ID_KEY = "connection-id.key";
+    /** Keys of the Secret that exist only while a key rotation runs: accepted, never used to sign. */
+    public static final String CLUSTER_ACCEPTED_KEY = "cluster-accepted.key";
+    public static final String CONNECTION_ID_ACCEPTED_KEY = "connection-id-accepted.key";
+    /** Time the pod gets after the drain to close its ports and exit before the kubelet kills it. */
+    public static final long SHUTDOWN_MARGIN_SECONDS = 15;
     /** Bytes of each generated key (the worker needs at least 16 for the cluster key). */
     public static final int KEY_BYTES = 32;
 
@@ -81,6 +88,14 @@ public final class TrackerResources {
     }
 
     public static String clientServiceName(Tracker t) {
+        return t.getMetadata().getName();
+    }
+
+    public static String udpClientServiceName(Tracker t) {
+        return t.getMetadata().getName() + "-udp";
+    }
+
+    public static String networkPolicyName(Tracker t) {
         return t.getMetadata().getName();
     }
 
@@ -121,7 +136,7 @@ public final class TrackerResources {
         return labels;
     }
 
-    private static ObjectMeta meta(Tracker t, String name, String component) {
+    static ObjectMeta meta(Tracker t, String name, String component) {
         return new ObjectMetaBuilder().withName(name).withNamespace(t.getMetadata().getNamespace())
                 .withLabels(labels(t, component))
                 .withOwnerReferences(ownerReference(t))
@@ -173,33 +188,50 @@ public final class TrackerResources {
                 .endSpec().build();
     }
 
-    /** The client Service: HTTP over TCP and UDP on the same port number, through the load balancer. */
+    /**
+     * The client Service: HTTP over TCP and UDP on the same port number, through the load balancer; in
+     * Split mode only TCP, and {@link #udpClientService} carries UDP.
+     */
     public static Service clientService(Tracker t) {
         TrackerSpec spec = t.getSpec();
-        TrackerSpec.ServiceSpec svc = spec.getService();
         List<ServicePort> ports = new ArrayList<>();
         if (spec.getHttp().getEnabled()) {
             ports.add(servicePort("http", "TCP", spec.getHttp().getPort(), "http"));
         }
-        if (spec.getUdp().getEnabled()) {
+        if (spec.getUdp().getEnabled() && !isSplit(spec)) {
             ports.add(servicePort("udp", "UDP", spec.getUdp().getPort(), "udp"));
         }
-        ObjectMeta meta = meta(t, clientServiceName(t), "client");
+        return loadBalanced(t, clientServiceName(t), ports);
+    }
+
+    /** Split mode's second client Service: UDP alone, for load balancers that take one protocol per Service. */
+    public static Service udpClientService(Tracker t) {
+        TrackerSpec spec = t.getSpec();
+        return loadBalanced(t, udpClientServiceName(t),
+                List.of(servicePort("udp", "UDP", spec.getUdp().getPort(), "udp")));
+    }
+
+    public static boolean isSplit(TrackerSpec spec) {
+        return spec.getService().getMode() == TrackerSpec.ServiceMode.Split;
+    }
+
+    private static Service loadBalanced(Tracker t, String name, List<ServicePort> ports) {
+        TrackerSpec.ServiceSpec svc = t.getSpec().getService();
+        ObjectMeta meta = meta(t, name, "client");
         if (svc.getAnnotations() != null && !svc.getAnnotations().isEmpty()) {
             meta.setAnnotations(new LinkedHashMap<>(svc.getAnnotations()));
         }
-        String type = svc.getType().name();
-        var builder = new ServiceBuilder().withMetadata(meta).withNewSpec()
-                .withType(type)
+        Service service = new ServiceBuilder().withMetadata(meta).withNewSpec()
+                .withType(svc.getType().name())
                 .withSelector(selectorLabels(t))
                 .withPorts(ports)
-                .endSpec();
-        Service service = builder.build();
+                .endSpec().build();
         if (svc.getType() != TrackerSpec.ServiceType.ClusterIP) {
             service.getSpec().setExternalTrafficPolicy(svc.getExternalTrafficPolicy().name());
         }
-        if (svc.getType() == TrackerSpec.ServiceType.LoadBalancer && svc.getLoadBalancerClass() != null) {
+        if (svc.getType() == TrackerSpec.ServiceType.LoadBalancer) {
             service.getSpec().setLoadBalancerClass(svc.getLoadBalancerClass());
+            service.getSpec().setLoadBalancerIP(svc.getLoadBalancerIP());
         }
         if (svc.getIpFamilyPolicy() != null) {
             service.getSpec().setIpFamilyPolicy(svc.getIpFamilyPolicy().name());
@@ -248,6 +280,9 @@ public final class TrackerResources {
         env.put("TRACKER_CLUSTER_DNS", headlessServiceDns(t, settings));
         env.put("TRACKER_CLUSTER_KEY_FILE", KEYS_MOUNT + "/" + CLUSTER_KEY);
         env.put("TRACKER_UDP_CONNECTION_ID_KEY_FILE", KEYS_MOUNT + "/" + CONNECTION_ID_KEY);
+        env.put("TRACKER_CLUSTER_ACCEPTED_KEY_FILE", KEYS_MOUNT + "/" + CLUSTER_ACCEPTED_KEY);
+        env.put("TRACKER_UDP_CONNECTION_ID_ACCEPTED_KEY_FILE", KEYS_MOUNT + "/" + CONNECTION_ID_ACCEPTED_KEY);
+        env.put("TRACKER_SHUTDOWN_DRAIN", spec.getDrain());
         return env.entrySet().stream().map(e -> new EnvVar(e.getKey(), e.getValue(), null)).toList();
     }
 
@@ -332,12 +367,44 @@ public final class TrackerResources {
                     .withImagePullSecrets(spec.getImagePullSecrets())
                     .withEnableServiceLinks(false)
                     .withAutomountServiceAccountToken(false) // workers never talk to the API server
-                    .withTerminationGracePeriodSeconds(30L)
+                    .withTopologySpreadConstraints(topologySpread(t))
+                    // The worker drains by itself on SIGTERM (not ready, still serving), so no preStop hook.
+                    .withTerminationGracePeriodSeconds(drainSeconds(spec) + SHUTDOWN_MARGIN_SECONDS)
                     .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                     .endSecurityContext()
                 .endSpec().build();
         template.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(CONFIG_HASH_ANNOTATION, hash(template))));
         return template;
+    }
+
+    /**
+     * The Tracker's own constraints, or by default one worker per node and per zone where possible
+     * (with externalTrafficPolicy Local, two workers on one node would share that node's traffic).
+     */
+    static List<TopologySpreadConstraint> topologySpread(Tracker t) {
+        List<TopologySpreadConstraint> own = t.getSpec().getTopologySpreadConstraints();
+        if (own != null) {
+            return own;
+        }
+        return List.of(spreadOver(t, "kubernetes.io/hostname"), spreadOver(t, "topology.kubernetes.io/zone"));
+    }
+
+    private static TopologySpreadConstraint spreadOver(Tracker t, String topologyKey) {
+        return new TopologySpreadConstraintBuilder().withMaxSkew(1).withTopologyKey(topologyKey)
+                .withWhenUnsatisfiable("ScheduleAnyway")
+                .withNewLabelSelector().withMatchLabels(selectorLabels(t)).endLabelSelector().build();
+    }
+
+    /** The drain as seconds: the spec's duration ({@code 15s}, {@code 1m}) as the CRD's pattern allows it. */
+    static long drainSeconds(TrackerSpec spec) {
+        String drain = spec.getDrain();
+        long amount = Long.parseLong(drain.substring(0, drain.length() - 1));
+        return switch (drain.charAt(drain.length() - 1)) {
+            case 's' -> amount;
+            case 'm' -> amount * 60;
+            case 'h' -> amount * 3600;
+            default -> throw new IllegalArgumentException("not a duration: " + drain);
+        };
     }
 
     /**

@@ -149,18 +149,18 @@ class TrackerResourcesTest {
     void conditionTransitionTimeMovesOnlyOnAFlip() {
         Tracker t = tracker();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.empty(), t0);
+        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(), t0);
         assertEquals("False", ready(s0).getStatus());
         assertEquals("2026-01-01T00:00:00Z", ready(s0).getLastTransitionTime());
         assertEquals(3L, ready(s0).getObservedGeneration());
         t.setStatus(s0);
-        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.empty(),
+        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(),
                 t0.plusSeconds(60));
         assertEquals(s0, s1, "nothing changed: same status, so no patch");
         t.setStatus(s1);
         StatefulSet sts = TrackerResources.statefulSet(t, SETTINGS);
         sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
-        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), Optional.empty(), Optional.empty(),
+        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), Optional.empty(),
                 t0.plusSeconds(120));
         assertEquals("True", ready(s2).getStatus());
         assertEquals("2026-01-01T00:02:00Z", ready(s2).getLastTransitionTime());
@@ -173,7 +173,7 @@ class TrackerResourcesTest {
         t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
         t.getSpec().getAccessList().setConfigMapName("cm");
         var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata().addToData("other", "x").build();
-        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.of(cm), Instant.EPOCH);
+        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.of(cm), Instant.EPOCH);
         var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
         assertEquals("True", degraded.getStatus());
         assertEquals("AccessListKeyMissing", degraded.getReason());

@@ -30,7 +30,7 @@ public final class Cluster implements AutoCloseable {
     private static final long MAX_SNAPSHOT_BYTES = 4L << 30;
 
     /** What a cluster needs from the configuration. */
-    public record Settings(String host, int port, List<String> peers, java.util.Optional<String> dns, byte[] key,
+    public record Settings(String host, int port, List<String> peers, java.util.Optional<String> dns, ClusterKey key,
                            Duration dnsRefresh, Duration snapshotTimeout) {
     }
 
@@ -47,7 +47,7 @@ public final class Cluster implements AutoCloseable {
     private Cluster(Settings settings, SwarmStore store, BooleanSupplier ready) throws IOException {
         this.settings = settings;
         this.store = store;
-        this.key = new ClusterKey(settings.key());
+        this.key = settings.key();
         InetSocketAddress bind = new InetSocketAddress(settings.host(), settings.port());
         this.membership = new Membership(Membership.split(settings.peers()), settings.dns(), bind);
         DatagramChannel syncChannel = bind.getAddress() instanceof java.net.Inet4Address

@@ -45,6 +45,8 @@ public interface TrackerConfig {
 
     Cluster cluster();
 
+    Shutdown shutdown();
+
     /** How long a torrent whose last peer left keeps its download count (for scrapes). */
     @WithDefault("24H")
     Duration torrentRetention();
@@ -107,6 +109,12 @@ public interface TrackerConfig {
         /** The key itself, for environments that pass secrets as variables ({@code TRACKER_CLUSTER_KEY}). */
         Optional<String> key();
 
+        /**
+         * During a key rotation, a second key that verifies MACs but never signs; a missing or empty file
+         * means none (the operator points at a Secret key that exists only while a rotation runs).
+         */
+        Optional<Path> acceptedKeyFile();
+
         /** How often the siblings' names are resolved again. */
         @WithDefault("10S")
         Duration dnsRefresh();
@@ -114,6 +122,15 @@ public interface TrackerConfig {
         /** How long a starting worker may spend loading a sibling's snapshot. */
         @WithDefault("60S")
         Duration snapshotTimeout();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long the worker reports not ready while it keeps serving, so that the load
+         * balancer stops sending before the client ports close. 0 for standalone use: nothing to drain.
+         */
+        @WithDefault("0S")
+        Duration drain();
     }
 
     interface Http {
@@ -140,6 +157,9 @@ public interface TrackerConfig {
         interface ConnectionId {
             /** A file whose content is the key; without one a random key is made at start. */
             Optional<Path> keyFile();
+
+            /** During a key rotation, a second key whose ids are accepted but never issued; missing or empty: none. */
+            Optional<Path> acceptedKeyFile();
 
             /** How long an issued connection id is accepted. */
             @WithDefault("10M")

@@ -181,6 +181,15 @@ public final class WorkerProcess implements AutoCloseable {
                 : OptionalInt.empty();
     }
 
+    /** SIGTERM, as the kubelet sends it, without waiting: the worker drains (if set) and exits by itself. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbye to siblings. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

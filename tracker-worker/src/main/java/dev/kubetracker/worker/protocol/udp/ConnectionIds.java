@@ -13,6 +13,9 @@ import java.security.SecureRandom;
  * of SipHash-2-4 over the client's address and that minute. Any worker holding the same key accepts
  * it, so a load balancer may send {@code connect} and {@code announce} to different workers; nothing is
  * stored per client.
+ *
+ * <p>During a key rotation an accepted key validates ids too but never issues them, so that ids issued
+ * by workers on either side of a rolling restart stay valid (README, "Rotating the keys").
  */
 public final class ConnectionIds {
     /** An id from one minute ahead is accepted too, for small clock skew between workers. */
@@ -20,20 +23,31 @@ public final class ConnectionIds {
     private static final long MAC_MASK = 0xFFFF_FFFF_FFFFL;
 
     private final SipHash mac;
+    private final SipHash acceptedMac;
     private final int maxAgeMinutes;
     private final MinuteClock clock;
 
     public ConnectionIds(byte[] key16, int maxAgeMinutes, MinuteClock clock) {
-        if (key16.length != 16) {
-            throw new IllegalArgumentException("connection-id key must be 16 bytes");
-        }
+        this(key16, null, maxAgeMinutes, clock);
+    }
+
+    /** {@code acceptedKey16}: a key whose ids are valid too but never issued; null for none. */
+    public ConnectionIds(byte[] key16, byte[] acceptedKey16, int maxAgeMinutes, MinuteClock clock) {
         if (maxAgeMinutes < 1 || maxAgeMinutes > 30_000) {
             throw new IllegalArgumentException("connection-id max age must be 1 to 30000 minutes");
         }
-        ByteBuffer b = ByteBuffer.wrap(key16).order(ByteOrder.LITTLE_ENDIAN);
-        this.mac = new SipHash(b.getLong(0), b.getLong(8));
+        this.mac = sipHash(key16);
+        this.acceptedMac = acceptedKey16 == null ? null : sipHash(acceptedKey16);
         this.maxAgeMinutes = maxAgeMinutes;
         this.clock = clock;
+    }
+
+    private static SipHash sipHash(byte[] key16) {
+        if (key16.length != 16) {
+            throw new IllegalArgumentException("connection-id key must be 16 bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(key16).order(ByteOrder.LITTLE_ENDIAN);
+        return new SipHash(b.getLong(0), b.getLong(8));
     }
 
     /** A fresh random key, for a worker that has no key file (ids then work with this worker only). */
@@ -57,7 +71,7 @@ public final class ConnectionIds {
 
     public long issue(ClientAddress client) {
         int minute = clock.nowMinute();
-        return (long) (minute & 0xFFFF) << 48 | macOf(client, minute);
+        return (long) (minute & 0xFFFF) << 48 | macOf(mac, client, minute);
     }
 
     public boolean isValid(long connectionId, ClientAddress client) {
@@ -67,10 +81,12 @@ public final class ConnectionIds {
         if (age < -FUTURE_SKEW_MINUTES || age > maxAgeMinutes) {
             return false;
         }
-        return (connectionId & MAC_MASK) == macOf(client, now - age);
+        long given = connectionId & MAC_MASK;
+        return given == macOf(mac, client, now - age)
+                || acceptedMac != null && given == macOf(acceptedMac, client, now - age);
     }
 
-    private long macOf(ClientAddress client, int minute) {
+    private static long macOf(SipHash mac, ClientAddress client, int minute) {
         long high = client.family == 6 ? client.v6High : 0;
         long low = client.family == 6 ? client.v6Low : (0xFFFFL << 32 | (client.v4 & 0xFFFF_FFFFL));
         return mac.hash(high, low, minute) & MAC_MASK;

@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.protocol.udp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,5 +76,35 @@ class ConnectionIdsTest {
         now++;
         assertNotEquals(first, ids.issue(client));
         assertTrue(ids.isValid(first, client));
+    }
+
+    @Test
+    void duringARotationAWorkerAcceptsIdsOfTheOldAndTheNewKeyButIssuesWithItsOwn() {
+        ClientAddress client = v4(0x7F000001);
+        byte[] next = ConnectionIds.keyFromSecret("next secret".getBytes(StandardCharsets.UTF_8));
+        ConnectionIds phase1 = new ConnectionIds(key, next, 10, () -> now);   // signs old, accepts new
+        ConnectionIds phase2 = new ConnectionIds(next, key, 10, () -> now);   // signs new, accepts old
+        ConnectionIds phase3 = new ConnectionIds(next, 10, () -> now);        // new only
+
+        long oldId = ids.issue(client);
+        long phase1Id = phase1.issue(client);
+        long phase2Id = phase2.issue(client);
+        assertEquals(oldId, phase1Id, "the accepted key never issues");
+        assertTrue(phase1.isValid(phase2Id, client), "a phase-1 worker accepts what a phase-2 worker issues");
+        assertTrue(phase2.isValid(phase1Id, client), "a phase-2 worker accepts what a phase-1 worker issues");
+        assertTrue(phase3.isValid(phase2Id, client));
+        assertFalse(phase3.isValid(oldId, client), "after the rotation the old key is refused");
+        assertFalse(ids.isValid(phase2Id, client), "a worker without the accepted key refuses the new one");
+    }
+
+    @Test
+    void anAcceptedKeyDoesNotExtendMaxAgeNorAcceptAnotherAddress() {
+        ClientAddress client = v4(0x7F000001);
+        byte[] next = ConnectionIds.keyFromSecret("next secret".getBytes(StandardCharsets.UTF_8));
+        ConnectionIds rotating = new ConnectionIds(next, key, 10, () -> now);
+        long oldId = ids.issue(client);
+        assertFalse(rotating.isValid(oldId, v4(0x7F000002)));
+        now += 11;
+        assertFalse(rotating.isValid(oldId, client));
     }
 }
