@@ -188,4 +188,29 @@ class SchemaValidationTest {
         spec.putObject("http").put("prot", 80);
         assertFalse(schema.validate(spec).isEmpty());
     }
+
+    @Test
+    void conditionsAreAListMapKeyedByTypeAsMetav1ConditionIs() {
+        JsonNode conditions = schema.crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions");
+        assertEquals("map", conditions.path("x-kubernetes-list-type").asText());
+        assertEquals("[\"type\"]", conditions.path("x-kubernetes-list-map-keys").toString());
+        JsonNode item = conditions.path("items");
+        assertTrue(item.path("required").toString().contains("\"type\""), "a list-map key must be required");
+        assertEquals("[\"True\",\"False\",\"Unknown\"]", item.at("/properties/status/enum").toString());
+        assertEquals("date-time", item.at("/properties/lastTransitionTime/format").asText());
+    }
+
+    @Test
+    void readyIsAPrinterColumnOfTheReadyCondition() {
+        JsonNode columns = schema.crd.at("/spec/versions/0/additionalPrinterColumns");
+        JsonNode ready = null;
+        for (JsonNode c : columns) {
+            if ("Ready".equals(c.path("name").asText())) {
+                ready = c;
+            }
+        }
+        assertTrue(ready != null, columns.toString());
+        assertEquals(".status.conditions[?(@.type==\"Ready\")].status", ready.path("jsonPath").asText());
+        assertEquals(0, ready.path("priority").asInt());
+    }
 }

@@ -168,7 +168,8 @@ class TrackerOperatorTest {
         assertEquals("app.kubernetes.io/name=kubetracker,app.kubernetes.io/instance=alpha",
                 withStatus.getStatus().getLabelSelector());
         assertEquals("False", condition(withStatus, "Ready").orElseThrow().getStatus());
-        assertEquals("WorkersNotReady", condition(withStatus, "Ready").orElseThrow().getReason());
+        assertEquals("RolloutInProgress", condition(withStatus, "Ready").orElseThrow().getReason());
+        assertEquals("True", condition(withStatus, "Progressing").orElseThrow().getStatus());
         assertEquals("False", condition(withStatus, "Degraded").orElseThrow().getStatus());
         assertNotNull(condition(withStatus, "Ready").orElseThrow().getLastTransitionTime());
         assertEquals(withStatus.getMetadata().getGeneration(),
@@ -336,7 +337,9 @@ class TrackerOperatorTest {
         String notReadySince = condition(first, "Ready").orElseThrow().getLastTransitionTime();
 
         // as the StatefulSet controller and a cloud load balancer would
-        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(sts.getMetadata().getGeneration())
+                .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2)
+                .withCurrentRevision("workers-1").withUpdateRevision("workers-1").build());
         client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
         svc.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
                 .withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.7").build(),
@@ -355,6 +358,7 @@ class TrackerOperatorTest {
                 "http://[2001:db8::7]:6969/announce", "udp://[2001:db8::7]:6969/announce"),
                 ready.getStatus().getAnnounceUrls());
         assertEquals("WorkersReady", condition(ready, "Ready").orElseThrow().getReason());
+        assertEquals("False", condition(ready, "Progressing").orElseThrow().getStatus());
         assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
         assertNotNull(notReadySince);
     }

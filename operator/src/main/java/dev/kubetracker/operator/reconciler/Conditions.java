@@ -12,6 +12,7 @@ final class Conditions {
 
     static final String READY = "Ready";
     static final String DEGRADED = "Degraded";
+    static final String PROGRESSING = "Progressing";
 
     private Conditions() {
     }

@@ -107,12 +107,14 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         TrackerStatus previous = tracker.getStatus();
         Long generation = tracker.getMetadata().getGeneration();
         TrackerStatus status = new TrackerStatus();
+        // the generation whose desired state the dependents were just given; Ready and Progressing say
+        // how far the StatefulSet has come towards it
         status.setObservedGeneration(generation);
         status.setLabelSelector(TrackerResources.labelSelector(tracker));
-        int replicas = workers.map(StatefulSet::getStatus).map(s -> s.getReplicas()).orElse(0);
-        int ready = workers.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
-        status.setReplicas(replicas);
-        status.setReadyReplicas(ready);
+        int desired = spec.getReplicas() == null ? 0 : spec.getReplicas();
+        WorkersRollout rollout = WorkersRollout.of(workers, desired);
+        status.setReplicas(rollout.replicas());
+        status.setReadyReplicas(rollout.readyReplicas());
         status.setAnnounceUrls(announceUrls(spec, client));
 
         // the access list, counted as the workers read it
@@ -143,20 +145,25 @@ public class TrackerReconciler implements Reconciler<Tracker> {
 
         var conditions = Conditions.copy(previous == null ? null : previous.getConditions());
         var old = previous == null ? null : previous.getConditions();
-        int desired = spec.getReplicas() == null ? 0 : spec.getReplicas();
+        int ready = rollout.readyReplicas();
         if (desired == 0) {
             Conditions.set(conditions, old, Conditions.READY, false, "ScaledToZero", "spec.replicas is 0",
                     generation, now);
-        } else if (ready >= desired) {
+        } else if (rollout.ready(desired)) {
             String message = ready + " of " + desired + " workers ready";
             if (status.getAnnounceUrls().isEmpty()) {
                 message += "; the client Service has no address yet";
             }
             Conditions.set(conditions, old, Conditions.READY, true, "WorkersReady", message, generation, now);
+        } else if (rollout.progressing()) {
+            Conditions.set(conditions, old, Conditions.READY, false, "RolloutInProgress",
+                    ready + " of " + desired + " workers ready; " + rollout.message(), generation, now);
         } else {
             Conditions.set(conditions, old, Conditions.READY, false, "WorkersNotReady",
                     ready + " of " + desired + " workers ready", generation, now);
         }
+        Conditions.set(conditions, old, Conditions.PROGRESSING, rollout.progressing(), rollout.reason(),
+                rollout.message(), generation, now);
         if (degradedReason != null) {
             Conditions.set(conditions, old, Conditions.DEGRADED, true, degradedReason, String.join("; ", problems),
                     generation, now);

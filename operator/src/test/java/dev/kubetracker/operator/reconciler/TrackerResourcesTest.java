@@ -159,7 +159,9 @@ class TrackerResourcesTest {
         assertEquals(s0, s1, "nothing changed: same status, so no patch");
         t.setStatus(s1);
         StatefulSet sts = TrackerResources.statefulSet(t, SETTINGS);
-        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        sts.getMetadata().setGeneration(1L);
+        sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(1L).withReplicas(2).withReadyReplicas(2)
+                .withUpdatedReplicas(2).withCurrentRevision("r").withUpdateRevision("r").build());
         TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), Optional.empty(), Optional.empty(),
                 t0.plusSeconds(120));
         assertEquals("True", ready(s2).getStatus());
