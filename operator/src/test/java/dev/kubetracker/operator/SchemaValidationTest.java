@@ -213,4 +213,41 @@ class SchemaValidationTest {
         assertEquals(".status.conditions[?(@.type==\"Ready\")].status", ready.path("jsonPath").asText());
         assertEquals(0, ready.path("priority").asInt());
     }
+
+    static Stream<Arguments> refusedUpdates() {
+        return Stream.of(
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {loadBalancerClass: b.example/lb}",
+                        "loadBalancerClass is immutable"),
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {}",
+                        "only together with a change of type"),
+                Arguments.of("service: {}", "service: {loadBalancerClass: a.example/lb}",
+                        "only together with a change of type"),
+                Arguments.of("service: {ipFamilies: [IPv4]}", "service: {ipFamilies: [IPv6]}", "ipFamilies is immutable"),
+                Arguments.of("service: {ipFamilyPolicy: PreferDualStack, ipFamilies: [IPv4, IPv6]}",
+                        "service: {ipFamilyPolicy: PreferDualStack, ipFamilies: [IPv6, IPv4]}", "ipFamilies is immutable"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedUpdates")
+    void immutableServiceFieldsCannotChange(String before, String after, String expected) {
+        assertEquals(List.of(), schema.validate(spec(before)), before);
+        assertEquals(List.of(), schema.validate(spec(after)), "valid on create: " + after);
+        List<String> errors = schema.validateUpdate(spec(before), spec(after));
+        assertTrue(errors.stream().anyMatch(e -> e.contains(expected)), before + " -> " + after + ": " + errors);
+    }
+
+    static Stream<Arguments> allowedUpdates() {
+        return Stream.of(
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {loadBalancerClass: a.example/lb}\nreplicas: 5"),
+                Arguments.of("service: {type: ClusterIP}", "service: {type: LoadBalancer, loadBalancerClass: a.example/lb}"),
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {type: ClusterIP}"),
+                Arguments.of("service: {ipFamilies: [IPv6]}", "service: {ipFamilies: [IPv6], type: NodePort}"),
+                Arguments.of("service: {}", "service: {ipFamilies: [IPv4]}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("allowedUpdates")
+    void otherServiceEditsPassTheTransitionRules(String before, String after) {
+        assertEquals(List.of(), schema.validateUpdate(spec(before), spec(after)), before + " -> " + after);
+    }
 }

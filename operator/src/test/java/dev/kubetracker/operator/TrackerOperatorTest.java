@@ -25,14 +25,18 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,9 @@ class TrackerOperatorTest {
 
     @Inject
     KubernetesClient client;
+
+    @KubernetesTestServer
+    KubernetesServer server;
 
     static Tracker tracker(String name) {
         Tracker t = new Tracker();
@@ -395,6 +402,81 @@ class TrackerOperatorTest {
         Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
         assertTrue(headless.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
         assertFalse(clientService.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
+    }
+
+    /** The answer of a real API server to an update of a StatefulSet's immutable spec fields. */
+    static io.fabric8.kubernetes.api.model.Status immutableFieldsRefusal(String name) {
+        String forbidden = "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals',"
+                + " 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+        return new io.fabric8.kubernetes.api.model.StatusBuilder().withApiVersion("v1").withKind("Status")
+                .withStatus("Failure").withCode(422).withReason("Invalid")
+                .withMessage("StatefulSet.apps \"" + name + "\" is invalid: spec: " + forbidden)
+                .withNewDetails().withName(name).withGroup("apps").withKind("StatefulSet")
+                .addNewCause().withReason("FieldValueForbidden").withField("spec").withMessage(forbidden).endCause()
+                .endDetails().build();
+    }
+
+    /** The requests the mock server received since the last call (bounded: it drains what is queued). */
+    List<io.fabric8.mockwebserver.http.RecordedRequest> takeRequests() throws InterruptedException {
+        List<io.fabric8.mockwebserver.http.RecordedRequest> taken = new ArrayList<>();
+        for (int i = 0; i < 1_000_000; i++) {
+            var request = server.getKubernetesMockServer().takeRequest(1, TimeUnit.MILLISECONDS);
+            if (request == null) {
+                break;
+            }
+            taken.add(request);
+        }
+        return taken;
+    }
+
+    @Test
+    void aStatefulSetRefusedForImmutableFieldsIsReplacedWithItsPodsOrphaned() throws InterruptedException {
+        client.resource(tracker("eta")).create();
+        StatefulSet original = awaitResource(StatefulSet.class, "eta");
+        String path = "/apis/apps/v1/namespaces/" + NS + "/statefulsets/eta";
+        server.expect().put().withPath(path).andReturn(422, immutableFieldsRefusal("eta")).once();
+        takeRequests();
+
+        // as an older operator would have made it: a real API server refuses to update this field
+        onConflictRetry(() -> client.apps().statefulSets().inNamespace(NS).withName("eta").edit(s -> {
+            s.getSpec().setPodManagementPolicy("OrderedReady");
+            return s;
+        }));
+        StatefulSet replaced = awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("eta").get();
+            return s != null && !s.getMetadata().getUid().equals(original.getMetadata().getUid()) ? s : null;
+        });
+        assertEquals("Parallel", replaced.getSpec().getPodManagementPolicy());
+        assertEquals(original.getSpec().getSelector(), replaced.getSpec().getSelector(), "the new one adopts the pods");
+        List<String> deletes = takeRequests().stream()
+                .filter(r -> "DELETE".equals(r.getMethod()) && r.getPath().startsWith(path))
+                .map(r -> r.getPath() + " " + r.getUtf8Body()).toList();
+        assertEquals(1, deletes.size(), deletes.toString());
+        assertTrue(deletes.get(0).contains("Orphan"), "the pods keep running: " + deletes);
+    }
+
+    @Test
+    void aStatefulSetWithAnotherSelectorIsKeptAndTheTrackerSaysWhy() {
+        client.resource(tracker("theta")).create();
+        StatefulSet original = awaitResource(StatefulSet.class, "theta");
+        String path = "/apis/apps/v1/namespaces/" + NS + "/statefulsets/theta";
+        server.expect().put().withPath(path).andReturn(422, immutableFieldsRefusal("theta")).always();
+
+        onConflictRetry(() -> client.apps().statefulSets().inNamespace(NS).withName("theta").edit(s -> {
+            s.getSpec().getSelector().getMatchLabels().put("app.kubernetes.io/name", "tracker-of-an-older-layout");
+            return s;
+        }));
+        Tracker degraded = awaitValue(() -> {
+            Tracker x = get("theta");
+            return condition(x, "Degraded").filter(c -> "StatefulSetSelectorChanged".equals(c.getReason())).isPresent()
+                    ? x : null;
+        });
+        Condition condition = condition(degraded, "Degraded").orElseThrow();
+        assertEquals("True", condition.getStatus());
+        assertTrue(condition.getMessage().contains("Delete the StatefulSet"), condition.getMessage());
+        assertEquals(original.getMetadata().getUid(),
+                client.apps().statefulSets().inNamespace(NS).withName("theta").get().getMetadata().getUid(),
+                "nothing deleted: a new StatefulSet could not adopt the workers");
     }
 
     KubernetesClient client() {

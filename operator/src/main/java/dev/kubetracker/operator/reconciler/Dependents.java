@@ -6,6 +6,7 @@ import dev.kubetracker.operator.model.Tracker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -83,6 +84,20 @@ public final class Dependents {
         @Override
         protected StatefulSet desired(Tracker primary, Context<Tracker> context) {
             return TrackerResources.statefulSet(primary, settings());
+        }
+
+        /** An update the API server refuses for immutable fields replaces the StatefulSet, keeping its pods. */
+        @Override
+        public StatefulSet update(StatefulSet actual, StatefulSet desired, Tracker primary, Context<Tracker> context) {
+            try {
+                return super.update(actual, desired, primary, context);
+            } catch (KubernetesClientException e) {
+                if (!StatefulSetReplacement.refusedAsImmutable(e)) {
+                    throw e;
+                }
+                return StatefulSetReplacement.replace(context.getClient(), actual, desired,
+                        () -> create(desired, primary, context));
+            }
         }
     }
 

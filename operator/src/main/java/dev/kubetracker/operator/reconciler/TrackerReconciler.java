@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -215,6 +216,24 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         return patch;
     }
 
+    /** {@code e} or the first of its causes of that type, looking into the workflow's aggregated exceptions too. */
+    static <T extends Exception> Optional<T> causeOfType(Exception e, Class<T> type) {
+        List<Throwable> pending = new ArrayList<>(List.of(e));
+        for (int seen = 0; !pending.isEmpty() && seen < 32; seen++) {
+            Throwable t = pending.remove(0);
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+            if (t instanceof AggregatedOperatorException aggregated) {
+                pending.addAll(aggregated.getAggregatedExceptions().values());
+            }
+            if (t.getCause() != null && t.getCause() != t) {
+                pending.add(t.getCause());
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public ErrorStatusUpdateControl<Tracker> updateErrorStatus(Tracker tracker, Context<Tracker> context, Exception e) {
         LOG.warnf(e, "reconcile of Tracker %s/%s failed", tracker.getMetadata().getNamespace(),
@@ -222,9 +241,13 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         TrackerStatus previous = tracker.getStatus();
         TrackerStatus status = previous == null ? new TrackerStatus() : previous;
         var conditions = Conditions.copy(status.getConditions());
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Optional<StatefulSetReplacement.SelectorChangedException> selectorChanged =
+                causeOfType(e, StatefulSetReplacement.SelectorChangedException.class);
+        String reason = selectorChanged.isPresent() ? "StatefulSetSelectorChanged" : "ReconcileFailed";
+        Exception cause = selectorChanged.isPresent() ? selectorChanged.get() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Conditions.set(conditions, previous == null ? null : previous.getConditions(), Conditions.DEGRADED, true,
-                "ReconcileFailed", message.length() > 512 ? message.substring(0, 512) : message,
+                reason, message.length() > 1024 ? message.substring(0, 1024) : message,
                 tracker.getMetadata().getGeneration(), Instant.now());
         status.setConditions(conditions);
         return ErrorStatusUpdateControl.patchStatus(statusPatch(tracker, status));
