@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
@@ -47,8 +48,29 @@ import org.junit.jupiter.api.Test;
  * would).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = TrackerOperatorTest.LeaseRules.class)
 class TrackerOperatorTest {
+
+    /**
+     * Before the operator starts: its leader election first asks the API server (SelfSubjectRulesReview)
+     * whether it may use Leases; answer with the rules the chart's leader-election Role grants.
+     */
+    public static class LeaseRules implements java.util.function.Consumer<KubernetesServer> {
+        @Override
+        public void accept(KubernetesServer server) {
+            var review = new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                    .withNewMetadata().endMetadata()
+                    .withNewSpec().withNamespace("kubetracker-system").endSpec()
+                    .withNewStatus().withIncomplete(false)
+                    .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                    .withVerbs("create").endResourceRule()
+                    .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                    .withResourceNames("kubetracker-operator").withVerbs("get", "update").endResourceRule()
+                    .endStatus().build();
+            server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                    .andReturn(201, review).always();
+        }
+    }
 
     static final String NS = "trackers";
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -58,6 +80,12 @@ class TrackerOperatorTest {
 
     @KubernetesTestServer
     KubernetesServer server;
+
+    @Inject
+    OperatorRunner runner;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
 
     static Tracker tracker(String name) {
         Tracker t = new Tracker();
@@ -157,6 +185,12 @@ class TrackerOperatorTest {
         assertEquals(32, cluster.length);
         assertEquals(32, connectionId.length);
         assertFalse(java.util.Arrays.equals(cluster, connectionId));
+
+        // an event says the keys were made
+        io.fabric8.kubernetes.api.model.events.v1.Event keysEvent = awaitEvent("alpha", "KeysCreated");
+        assertEquals("Normal", keysEvent.getType());
+        assertEquals(created.getMetadata().getUid(), keysEvent.getRegarding().getUid());
+        assertTrue(keysEvent.getNote().contains("alpha-keys"), keysEvent.getNote());
 
         // the PodDisruptionBudget
         assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
@@ -293,13 +327,15 @@ class TrackerOperatorTest {
         });
         Condition degraded = condition(missing, "Degraded").orElseThrow();
         assertEquals("AccessListMissing", degraded.getReason());
+        assertEquals("Warning", awaitEvent("delta", "AccessListMissing").getType(), "a Degraded transition is an event");
         assertTrue(degraded.getMessage().contains("delta-list"), degraded.getMessage());
         assertNull(missing.getStatus().getAccessList().getEntries());
 
         // the ConfigMap appears: entries and malformed lines counted, Degraded clears
         String h1 = "0123456789abcdef0123456789abcdef01234567";
         String h2 = "89ABCDEF0123456789ABCDEF0123456789ABCDEF";
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("delta-list").withNamespace(NS).endMetadata()
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("delta-list").withNamespace(NS)
+                .addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata()
                 .addToData("whitelist.txt", "# distro ISOs\n" + h1 + "  debian.iso\n\n" + h2 + "\nnot a hash\n")
                 .build()).create();
         Tracker counted = awaitValue(() -> {
@@ -330,6 +366,34 @@ class TrackerOperatorTest {
             return condition(x, "Degraded").filter(c -> "AccessListMissing".equals(c.getReason())).isPresent() ? x : null;
         });
         assertEquals(hashBefore, hash(client.apps().statefulSets().inNamespace(NS).withName("delta").get()));
+    }
+
+    @Test
+    void anAccessListWithoutTheLabelIsNamedInDegradedUntilLabelled() {
+        String h1 = "0123456789abcdef0123456789abcdef01234567";
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("iota-list").withNamespace(NS).endMetadata()
+                .addToData("accesslist", h1 + "\n").build()).create();
+        Tracker t = tracker("iota");
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
+        t.getSpec().getAccessList().setConfigMapName("iota-list");
+        client.resource(t).create();
+
+        Tracker unlabelled = awaitValue(() -> {
+            Tracker x = get("iota");
+            return condition(x, "Degraded").filter(c -> "AccessListNotLabelled".equals(c.getReason())).isPresent() ? x : null;
+        });
+        assertTrue(condition(unlabelled, "Degraded").orElseThrow().getMessage().contains(TrackerResources.ACCESS_LIST_LABEL));
+        assertNull(unlabelled.getStatus().getAccessList().getEntries());
+
+        client.configMaps().inNamespace(NS).withName("iota-list").edit(cm -> {
+            cm.getMetadata().setLabels(Map.of(TrackerResources.ACCESS_LIST_LABEL, "true"));
+            return cm;
+        });
+        Tracker counted = awaitValue(() -> {
+            Tracker x = get("iota");
+            return Integer.valueOf(1).equals(x.getStatus().getAccessList().getEntries()) ? x : null;
+        });
+        assertEquals("False", condition(counted, "Degraded").orElseThrow().getStatus());
     }
 
     @Test
@@ -477,6 +541,56 @@ class TrackerOperatorTest {
         assertEquals(original.getMetadata().getUid(),
                 client.apps().statefulSets().inNamespace(NS).withName("theta").get().getMetadata().getUid(),
                 "nothing deleted: a new StatefulSet could not adopt the workers");
+        // the failed reconcile is an event too
+        var event = awaitEvent("theta", "StatefulSetSelectorChanged");
+        assertEquals("Warning", event.getType());
+        assertEquals("kubetracker.dev/operator", event.getReportingController());
+    }
+
+    /** The first events.k8s.io/v1 Event about that Tracker with that reason. */
+    io.fabric8.kubernetes.api.model.events.v1.Event awaitEvent(String tracker, String reason) {
+        return awaitValue(() -> client.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(NS)
+                .list().getItems().stream()
+                .filter(e -> e.getRegarding() != null && tracker.equals(e.getRegarding().getName())
+                        && reason.equals(e.getReason()))
+                .findFirst().orElse(null));
+    }
+
+    @Test
+    void theOperatorHoldsItsLeaseBeforeReconciling() {
+        var election = runner.operator().getConfigurationService().getLeaderElectionConfiguration().orElseThrow();
+        assertEquals("kubetracker-operator", election.getLeaseName());
+        assertEquals(Optional.of("kubetracker-system"), election.getLeaseNamespace());
+        var lease = awaitValue(() -> client.resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class).inNamespace("kubetracker-system").withName("kubetracker-operator").get());
+        assertNotNull(lease.getSpec().getHolderIdentity());
+        // and it reconciles: the other tests' Trackers get their StatefulSets only through the leader
+    }
+
+    @Test
+    void reconcileMetricsAreOnTheManagementPort() throws Exception {
+        client.resource(tracker("kappa")).create();
+        awaitResource(StatefulSet.class, "kappa");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(metrics.toURI()).build();
+        String[] last = {""};
+        String text;
+        try {
+            text = awaitValue(() -> {
+            try {
+                last[0] = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                last[0] = metrics + ": " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return last[0].contains("operator_sdk_reconciliations_started_total") ? last[0] : null;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no JOSDK meters at " + metrics + ": "
+                    + last[0].lines().filter(l -> !l.startsWith("#")).limit(30).toList(), e);
+        }
+        assertTrue(text.contains("operator_sdk_reconciliations_success_total"), "JOSDK's Micrometer meters");
+        assertFalse(text.contains("name=\"kappa\""), "no per-Tracker series: bounded whatever the Trackers");
     }
 
     KubernetesClient client() {

@@ -34,6 +34,10 @@ public final class Dependents {
         return Arc.container().instance(OperatorConfig.class).get().settings();
     }
 
+    static TrackerEvents events() {
+        return Arc.container().instance(TrackerEvents.class).get();
+    }
+
     /** The keys: created once from a CSPRNG; no Updater, so a later reconcile never overwrites them. */
     @KubernetesDependent(informer = @Informer(labelSelector = TrackerResources.MANAGED_SELECTOR))
     public static class KeysSecret extends KubernetesDependentResource<Secret, Tracker>
@@ -48,6 +52,19 @@ public final class Dependents {
         @Override
         protected Secret desired(Tracker primary, Context<Tracker> context) {
             return TrackerResources.secret(primary, RANDOM);
+        }
+
+        @Override
+        public Secret create(Secret desired, Tracker primary, Context<Tracker> context) {
+            Secret created = super.create(desired, primary, context);
+            events().keysCreated(primary);
+            return created;
+        }
+
+        /** A plain create (POST), never an apply (PATCH): the operator needs no patch on Secrets. */
+        @Override
+        protected boolean useSSA(Context<Tracker> context) {
+            return false;
         }
     }
 

@@ -23,7 +23,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +53,13 @@ import org.jboss.logging.Logger;
 })
 public class TrackerReconciler implements Reconciler<Tracker> {
 
+    @Inject
+    TrackerEvents events;
+
     public static final String NAME = "tracker";
     static final String ACCESS_LIST_SOURCE = "access-list";
+    /** How often a Tracker whose access-list ConfigMap is missing or unlabelled looks for it again. */
+    static final Duration ACCESS_LIST_RECHECK = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(TrackerReconciler.class);
 
@@ -63,6 +70,8 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         InformerEventSourceConfiguration<ConfigMap> config = InformerEventSourceConfiguration
                 .from(ConfigMap.class, Tracker.class)
                 .withName(ACCESS_LIST_SOURCE)
+                // only the labelled ConfigMaps, not every ConfigMap of the watched namespaces
+                .withLabelSelector(TrackerResources.ACCESS_LIST_LABEL)
                 .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<Tracker>) t ->
                         accessListConfigMap(t).map(Set::of).orElse(Set.of()))
                 .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
@@ -91,14 +100,20 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         Optional<Service> client = context.getSecondaryResources(Service.class).stream()
                 .filter(s -> TrackerResources.clientServiceName(tracker).equals(s.getMetadata().getName()))
                 .findFirst();
-        Optional<ConfigMap> list = accessListConfigMap(tracker).isEmpty() ? Optional.empty()
-                : context.getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE);
+        Optional<ConfigMap> list = accessListConfigMap(tracker).flatMap(id -> context
+                .getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE)
+                // not among the labelled ones: one GET tells a missing ConfigMap from an unlabelled one
+                .or(() -> Optional.ofNullable(context.getClient().configMaps().inNamespace(id.getNamespace().orElseThrow())
+                        .withName(id.getName()).get())));
         TrackerStatus status = status(tracker, workers, client, list, clock.instant());
-        if (Objects.equals(status, tracker.getStatus())) {
-            return UpdateControl.noUpdate();
-        }
-        Tracker patch = statusPatch(tracker, status);
-        return UpdateControl.patchStatus(patch);
+        Conditions.newlyTrue(Conditions.DEGRADED, tracker.getStatus(), status)
+                .ifPresent(c -> events.degraded(tracker, c.getReason(), c.getMessage()));
+        UpdateControl<Tracker> control = Objects.equals(status, tracker.getStatus()) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(statusPatch(tracker, status));
+        // a ConfigMap created or fixed without the label brings no event: look again now and then
+        boolean listUnseen = accessListConfigMap(tracker).isPresent()
+                && list.filter(TrackerResources::isLabelledAccessList).isEmpty();
+        return listUnseen ? control.rescheduleAfter(ACCESS_LIST_RECHECK) : control;
     }
 
     /** The status from what the cluster shows; pure, so the tests call it directly. */
@@ -130,6 +145,10 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 degradedReason = "AccessListMissing";
                 problems.add("ConfigMap " + name + " not found; running workers keep the list they last loaded,"
                         + " new worker pods wait for it");
+            } else if (!TrackerResources.isLabelledAccessList(configMap.get())) {
+                degradedReason = "AccessListNotLabelled";
+                problems.add("ConfigMap " + name + " lacks the label " + TrackerResources.ACCESS_LIST_LABEL
+                        + "=true: the operator watches only ConfigMaps so labelled (the workers read it all the same)");
             } else {
                 String text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
                 if (text == null) {
@@ -250,6 +269,7 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 reason, message.length() > 1024 ? message.substring(0, 1024) : message,
                 tracker.getMetadata().getGeneration(), Instant.now());
         status.setConditions(conditions);
+        events.reconcileFailed(tracker, reason, message);
         return ErrorStatusUpdateControl.patchStatus(statusPatch(tracker, status));
     }
 }

@@ -174,7 +174,7 @@ class TrackerResourcesTest {
         Tracker t = tracker();
         t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
         t.getSpec().getAccessList().setConfigMapName("cm");
-        var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata().addToData("other", "x").build();
+        var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata().addToData("other", "x").build();
         TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), Optional.empty(), Optional.of(cm), Instant.EPOCH);
         var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
         assertEquals("True", degraded.getStatus());
