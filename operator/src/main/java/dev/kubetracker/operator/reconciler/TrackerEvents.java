@@ -50,12 +50,18 @@ public class TrackerEvents {
         record(tracker, "Warning", reason, "Reconcile", message);
     }
 
+    /** The Tracker's name (cut to leave room within the 253 characters of a name), a dot and a unique suffix. */
+    static String eventName(Tracker tracker, Instant now) {
+        String name = tracker.getMetadata().getName();
+        return name.substring(0, Math.min(name.length(), 200)) + "." + Long.toHexString(now.toEpochMilli())
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
     private void record(Tracker tracker, String type, String reason, String action, String note) {
         Instant now = Instant.now();
         Event event = new EventBuilder()
                 .withNewMetadata()
-                    .withName(tracker.getMetadata().getName() + "." + Long.toHexString(now.toEpochMilli())
-                            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)))
+                    .withName(eventName(tracker, now))
                     .withNamespace(tracker.getMetadata().getNamespace())
                 .endMetadata()
                 .withEventTime(new MicroTime(MICRO_TIME.format(now)))
