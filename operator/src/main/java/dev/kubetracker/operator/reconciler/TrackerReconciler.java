@@ -53,9 +53,6 @@ import org.jboss.logging.Logger;
 })
 public class TrackerReconciler implements Reconciler<Tracker> {
 
-    @Inject
-    TrackerEvents events;
-
     public static final String NAME = "tracker";
     static final String ACCESS_LIST_SOURCE = "access-list";
     /** How often a Tracker whose access-list ConfigMap is missing or unlabelled looks for it again. */
@@ -64,6 +61,9 @@ public class TrackerReconciler implements Reconciler<Tracker> {
     private static final Logger LOG = Logger.getLogger(TrackerReconciler.class);
 
     private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    TrackerEvents events;
 
     @Override
     public List<EventSource<?, Tracker>> prepareEventSources(EventSourceContext<Tracker> context) {
