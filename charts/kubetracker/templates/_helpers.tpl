@@ -26,6 +26,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
+{{/* The namespaces the operator watches; empty for every namespace. */}}
+{{- define "kubetracker.watchNamespaces" -}}
+{{- if .Values.watchAllNamespaces -}}
+{{- "" -}}
+{{- else -}}
+{{- join "," (default (list .Release.Namespace) .Values.watchNamespaces) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* What the operator does with the resources of the Trackers it manages (least privilege). */}}
 {{- define "kubetracker.namespacedRules" -}}
 - apiGroups: ["kubetracker.dev"]
@@ -50,14 +59,21 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# the keys: created once, never updated or deleted by the operator (garbage collection deletes them)
+# the keys: created once (a plain create), never updated or deleted by the operator (garbage collection
+# deletes them with the Tracker). Its informer selects the Secrets it labelled, but RBAC cannot limit
+# list and watch by label: this is the residual grant, limited to the watched namespaces.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "patch"]
-# the access lists: read only (GitOps owns them)
+  verbs: ["get", "list", "watch", "create"]
+# the access lists: read only (GitOps owns them). The informer selects the ConfigMaps labelled
+# kubetracker.dev/access-list; get tells a Tracker's unlabelled ConfigMap from a missing one.
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch"]
+# Events about the Trackers (keys created, Degraded, failed reconciles)
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create"]
 {{- if .Values.rbac.serviceMonitors }}
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors"]

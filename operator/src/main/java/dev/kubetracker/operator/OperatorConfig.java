@@ -31,6 +31,20 @@ public interface OperatorConfig {
     @WithDefault("false")
     boolean applyCrd();
 
+    /**
+     * Leader election through a Lease, so that several operator pods can run with one reconciling at a
+     * time (the others keep warm caches and take over when its lease runs out).
+     */
+    @WithDefault("false")
+    boolean leaderElection();
+
+    /** Name of the Lease; one per operator installation. */
+    @WithDefault("kubetracker-operator")
+    String leaseName();
+
+    /** Namespace of the Lease (the operator's own); the client's namespace when unset. */
+    Optional<String> leaseNamespace();
+
     default OperatorSettings settings() {
         return new OperatorSettings(workerImage(), clusterDomain());
     }

@@ -103,43 +103,108 @@ class CrdAndChartTest {
         return env;
     }
 
+    static final String RELEASE_NS = "kubetracker-system";
+
+    static List<JsonNode> named(List<JsonNode> docs, String kind, String name) {
+        return ofKind(docs, kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).toList();
+    }
+
     @Test
-    void defaultInstallWatchesEveryNamespaceWithLeastPrivilege() throws IOException {
+    void defaultInstallManagesTheReleaseNamespaceOnlyWithLeastPrivilege() throws IOException {
         List<JsonNode> docs = render(Map.of());
         assertEquals(1, ofKind(docs, "ServiceAccount").size());
         assertEquals(1, ofKind(docs, "Deployment").size());
-        assertEquals(List.of(), ofKind(docs, "Role"));
-        assertEquals(2, ofKind(docs, "ClusterRole").size());
-        assertEquals(2, ofKind(docs, "ClusterRoleBinding").size());
 
         // templates hold no CRD: Helm installs the one in crds/ (before the templates, never upgrading it)
         assertEquals(List.of(), ofKind(docs, "CustomResourceDefinition"));
 
         JsonNode deployment = ofKind(docs, "Deployment").get(0);
-        assertEquals(1, deployment.at("/spec/replicas").asInt());
-        assertEquals("Recreate", deployment.at("/spec/strategy/type").asText());
         assertEquals("ghcr.io/kubetracker/kubetracker-operator:0.1.0-SNAPSHOT", deployment.at("/spec/template/spec/containers/0/image").asText());
         assertEquals("/q/health/ready", deployment.at("/spec/template/spec/containers/0/readinessProbe/httpGet/path").asText());
         assertEquals("/q/health/live", deployment.at("/spec/template/spec/containers/0/livenessProbe/httpGet/path").asText());
         assertEquals(9000, deployment.at("/spec/template/spec/containers/0/ports/0/containerPort").asInt());
         Map<String, String> env = env(deployment);
         assertEquals("ghcr.io/kubetracker/kubetracker-worker:0.1.0-SNAPSHOT", env.get("KUBETRACKER_OPERATOR_WORKER_IMAGE"));
-        assertEquals("", env.get("KUBETRACKER_OPERATOR_NAMESPACES"));
+        assertEquals(RELEASE_NS, env.get("KUBETRACKER_OPERATOR_NAMESPACES"), "the release namespace, not every namespace");
         assertEquals("INFO", env.get("QUARKUS_LOG_LEVEL"));
-        assertEquals(ofKind(docs, "ServiceAccount").get(0).at("/metadata/name").asText(),
-                deployment.at("/spec/template/spec/serviceAccountName").asText());
+        String sa = ofKind(docs, "ServiceAccount").get(0).at("/metadata/name").asText();
+        assertEquals(sa, deployment.at("/spec/template/spec/serviceAccountName").asText());
 
-        JsonNode role = ofKind(docs, "ClusterRole").stream()
-                .filter(r -> !r.at("/metadata/name").asText().endsWith("-crd-check")).findFirst().orElseThrow();
+        // the Tracker rules: a Role in the release namespace, bound to the operator; nothing cluster-wide but the CRD check
+        JsonNode role = named(docs, "Role", "kt-kubetracker").get(0);
+        assertEquals(RELEASE_NS, role.at("/metadata/namespace").asText());
         assertLeastPrivilege(role.path("rules"));
-        JsonNode crdCheck = ofKind(docs, "ClusterRole").stream()
-                .filter(r -> r.at("/metadata/name").asText().endsWith("-crd-check")).findFirst().orElseThrow();
+        JsonNode binding = named(docs, "RoleBinding", "kt-kubetracker").get(0);
+        assertEquals(RELEASE_NS, binding.at("/metadata/namespace").asText());
+        assertEquals("kt-kubetracker", binding.at("/roleRef/name").asText());
+        assertEquals(sa, binding.at("/subjects/0/name").asText());
+        assertEquals(1, ofKind(docs, "ClusterRole").size());
+        assertEquals(1, ofKind(docs, "ClusterRoleBinding").size());
+        JsonNode crdCheck = ofKind(docs, "ClusterRole").get(0);
+        assertTrue(crdCheck.at("/metadata/name").asText().endsWith("-crd-check"));
         assertEquals("servicemonitors.monitoring.coreos.com", crdCheck.at("/rules/0/resourceNames/0").asText());
         assertEquals("[\"get\"]", crdCheck.at("/rules/0/verbs").toString());
 
         // the operator's metrics Service; no ServiceMonitor by default
         assertEquals(1, ofKind(docs, "Service").size());
         assertEquals(List.of(), ofKind(docs, "ServiceMonitor"));
+    }
+
+    @Test
+    void twoOperatorPodsRollOneAtATimeAndMayHoldTheirLease() throws IOException {
+        List<JsonNode> docs = render(Map.of());
+        JsonNode deployment = ofKind(docs, "Deployment").get(0);
+        assertEquals(2, deployment.at("/spec/replicas").asInt());
+        assertEquals("RollingUpdate", deployment.at("/spec/strategy/type").asText());
+        assertEquals(0, deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt());
+        Map<String, String> env = env(deployment);
+        assertEquals("true", env.get("KUBETRACKER_OPERATOR_LEADER_ELECTION"));
+        String lease = env.get("KUBETRACKER_OPERATOR_LEASE_NAME");
+        assertEquals(RELEASE_NS, env.get("KUBETRACKER_OPERATOR_LEASE_NAMESPACE"));
+
+        // RBAC allows exactly what JOSDK's leader election does: create the Lease, get and renew that one
+        JsonNode role = named(docs, "Role", "kt-kubetracker-leader-election").get(0);
+        assertEquals(RELEASE_NS, role.at("/metadata/namespace").asText());
+        Set<String> anyName = new HashSet<>();
+        Set<String> thisName = new HashSet<>();
+        for (JsonNode rule : role.path("rules")) {
+            assertEquals("[\"coordination.k8s.io\"]", rule.path("apiGroups").toString());
+            assertEquals("[\"leases\"]", rule.path("resources").toString());
+            Set<String> into = rule.has("resourceNames") ? thisName : anyName;
+            if (rule.has("resourceNames")) {
+                assertEquals("[\"" + lease + "\"]", rule.path("resourceNames").toString());
+            }
+            rule.path("verbs").forEach(v -> into.add(v.asText()));
+        }
+        assertEquals(Set.of("create"), anyName);
+        assertEquals(Set.of("get", "update"), thisName);
+        JsonNode binding = named(docs, "RoleBinding", "kt-kubetracker-leader-election").get(0);
+        assertEquals(ofKind(docs, "ServiceAccount").get(0).at("/metadata/name").asText(), binding.at("/subjects/0/name").asText());
+    }
+
+    @Test
+    void withoutLeaderElectionOneOperatorIsRecreated() throws IOException {
+        List<JsonNode> docs = render(Map.of("leaderElection.enabled", "false", "replicaCount", "1"));
+        JsonNode deployment = ofKind(docs, "Deployment").get(0);
+        assertEquals(1, deployment.at("/spec/replicas").asInt());
+        assertEquals("Recreate", deployment.at("/spec/strategy/type").asText());
+        assertEquals("false", env(deployment).get("KUBETRACKER_OPERATOR_LEADER_ELECTION"));
+        assertEquals(List.of(), named(docs, "Role", "kt-kubetracker-leader-election"));
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> render(Map.of("leaderElection.enabled", "false")));
+        assertTrue(refused.getMessage().contains("needs leaderElection.enabled"), refused.getMessage());
+    }
+
+    @Test
+    void everyNamespaceIsAnExplicitChoiceWithAClusterRole() throws IOException {
+        List<JsonNode> docs = render(Map.of("watchAllNamespaces", "true", "watchNamespaces[0]", "ignored"));
+        assertEquals("", env(ofKind(docs, "Deployment").get(0)).get("KUBETRACKER_OPERATOR_NAMESPACES"));
+        JsonNode role = named(docs, "ClusterRole", "kt-kubetracker").get(0);
+        assertLeastPrivilege(role.path("rules"));
+        JsonNode binding = named(docs, "ClusterRoleBinding", "kt-kubetracker").get(0);
+        assertEquals("ClusterRole", binding.at("/roleRef/kind").asText());
+        assertEquals(List.of(), named(docs, "Role", "kt-kubetracker"), "no namespaced Tracker Role beside it");
+        assertEquals(1, named(docs, "Role", "kt-kubetracker-leader-election").size(), "the Lease stays namespaced");
     }
 
     /** Every verb the operator needs on what it touches, nothing more; no wildcards. */
@@ -165,8 +230,10 @@ class CrdAndChartTest {
         expected.put("policy/poddisruptionbudgets", owned);
         expected.put("networking.k8s.io/networkpolicies", owned);
         expected.put("monitoring.coreos.com/servicemonitors", owned);
-        expected.put("/secrets", Set.of("get", "list", "watch", "create", "patch"));
+        // Secrets: a plain create and the informer's list/watch (RBAC cannot select by label); no update, patch or delete
+        expected.put("/secrets", Set.of("get", "list", "watch", "create"));
         expected.put("/configmaps", readOnly);
+        expected.put("events.k8s.io/events", Set.of("create"));
         assertEquals(expected, granted);
     }
 
@@ -174,11 +241,11 @@ class CrdAndChartTest {
     void watchedNamespacesGetRolesNotAClusterRole() throws IOException {
         List<JsonNode> docs = render(Map.of("watchNamespaces[0]", "torrents", "watchNamespaces[1]", "mirrors",
                 "logLevel", "DEBUG", "metrics.serviceMonitor.enabled", "true", "image.tag", "1.2.3"));
-        List<JsonNode> roles = ofKind(docs, "Role");
+        List<JsonNode> roles = named(docs, "Role", "kt-kubetracker");
         assertEquals(Set.of("torrents", "mirrors"),
                 roles.stream().map(r -> r.at("/metadata/namespace").asText()).collect(Collectors.toSet()));
         roles.forEach(r -> assertLeastPrivilege(r.path("rules")));
-        assertEquals(2, ofKind(docs, "RoleBinding").size());
+        assertEquals(2, named(docs, "RoleBinding", "kt-kubetracker").size());
         assertEquals(1, ofKind(docs, "ClusterRole").size(), "only the CRD check is cluster-wide");
         JsonNode deployment = ofKind(docs, "Deployment").get(0);
         Map<String, String> env = env(deployment);
@@ -199,7 +266,7 @@ class CrdAndChartTest {
                 .collect(Collectors.toSet());
         Map<String, String> env = env(ofKind(render(Map.of()), "Deployment").get(0));
         List<String> operatorVars = env.keySet().stream().filter(k -> k.startsWith("KUBETRACKER_")).toList();
-        assertEquals(3, operatorVars.size(), operatorVars.toString());
+        assertEquals(6, operatorVars.size(), operatorVars.toString());
         for (String name : operatorVars) {
             assertTrue(settings.contains(name), name + " is not one of " + settings);
         }

@@ -37,6 +37,7 @@ final class CrdSchema {
     private final Cel cel = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
             .build();
 
     CrdSchema(JsonNode crd) {
@@ -81,7 +82,22 @@ final class CrdSchema {
                 "spec" + e.getInstanceLocation().toString().replace("/", ".") + ": " + e.getMessage()));
         if (errors.isEmpty()) {
             // the API server runs the CEL rules only on a structurally valid object
-            runRules(specSchema, defaulted, "spec", errors);
+            runRules(specSchema, defaulted, null, "spec", errors);
+        }
+        return errors;
+    }
+
+    /**
+     * Errors of an update from {@code oldSpec} to {@code newSpec}: as {@link #validate}, plus the transition
+     * rules (those that name {@code oldSelf}), which the API server runs where the old object has a value.
+     */
+    List<String> validateUpdate(JsonNode oldSpec, JsonNode newSpec) {
+        JsonNode defaulted = withDefaults(newSpec);
+        List<String> errors = new ArrayList<>();
+        strictSpecSchema.validate(defaulted).forEach(e -> errors.add(
+                "spec" + e.getInstanceLocation().toString().replace("/", ".") + ": " + e.getMessage()));
+        if (errors.isEmpty()) {
+            runRules(specSchema, defaulted, withDefaults(oldSpec), "spec", errors);
         }
         return errors;
     }
@@ -146,16 +162,22 @@ final class CrdSchema {
         }
     }
 
-    private void runRules(JsonNode schema, JsonNode value, String path, List<String> errors) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
+    private void runRules(JsonNode schema, JsonNode value, JsonNode old, String path, List<String> errors) {
+        if (absent(value)) {
             return;
         }
         for (JsonNode rule : schema.path("x-kubernetes-validations")) {
             String expr = rule.path("rule").asText();
+            boolean transition = expr.contains("oldSelf");
+            if (transition && absent(old)) {
+                continue;
+            }
             Object result;
             try {
                 CelRuntime.Program program = cel.createProgram(cel.compile(expr).getAst());
-                result = program.eval(Map.of("self", toCel(schema, value)));
+                result = program.eval(transition
+                        ? Map.of("self", toCel(schema, value), "oldSelf", toCel(schema, old))
+                        : Map.of("self", toCel(schema, value)));
             } catch (Exception e) {
                 errors.add(path + ": rule " + expr + " failed to run: " + e.getMessage());
                 continue;
@@ -167,13 +189,19 @@ final class CrdSchema {
         Iterator<Map.Entry<String, JsonNode>> props = schema.path("properties").fields();
         while (props.hasNext()) {
             Map.Entry<String, JsonNode> p = props.next();
-            runRules(p.getValue(), value.get(p.getKey()), path + "." + p.getKey(), errors);
+            runRules(p.getValue(), value.get(p.getKey()), absent(old) ? null : old.get(p.getKey()),
+                    path + "." + p.getKey(), errors);
         }
         if (schema.has("items") && value.isArray()) {
+            // list items are not correlated with the old list (atomic lists): no transition rules below
             for (int i = 0; i < value.size(); i++) {
-                runRules(schema.get("items"), value.get(i), path + "[" + i + "]", errors);
+                runRules(schema.get("items"), value.get(i), null, path + "[" + i + "]", errors);
             }
         }
+    }
+
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode();
     }
 
     /** JSON to CEL values by the schema's types, as Kubernetes does (integer: int64, number: double). */

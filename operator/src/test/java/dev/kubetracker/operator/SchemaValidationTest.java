@@ -195,4 +195,66 @@ class SchemaValidationTest {
         spec.putObject("http").put("prot", 80);
         assertFalse(schema.validate(spec).isEmpty());
     }
+
+    @Test
+    void conditionsAreAListMapKeyedByTypeAsMetav1ConditionIs() {
+        JsonNode conditions = schema.crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/status/properties/conditions");
+        assertEquals("map", conditions.path("x-kubernetes-list-type").asText());
+        assertEquals("[\"type\"]", conditions.path("x-kubernetes-list-map-keys").toString());
+        JsonNode item = conditions.path("items");
+        assertTrue(item.path("required").toString().contains("\"type\""), "a list-map key must be required");
+        assertEquals("[\"True\",\"False\",\"Unknown\"]", item.at("/properties/status/enum").toString());
+        assertEquals("date-time", item.at("/properties/lastTransitionTime/format").asText());
+    }
+
+    @Test
+    void readyIsAPrinterColumnOfTheReadyCondition() {
+        JsonNode columns = schema.crd.at("/spec/versions/0/additionalPrinterColumns");
+        JsonNode ready = null;
+        for (JsonNode c : columns) {
+            if ("Ready".equals(c.path("name").asText())) {
+                ready = c;
+            }
+        }
+        assertTrue(ready != null, columns.toString());
+        assertEquals(".status.conditions[?(@.type==\"Ready\")].status", ready.path("jsonPath").asText());
+        assertEquals(0, ready.path("priority").asInt());
+    }
+
+    static Stream<Arguments> refusedUpdates() {
+        return Stream.of(
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {loadBalancerClass: b.example/lb}",
+                        "loadBalancerClass is immutable"),
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {}",
+                        "only together with a change of type"),
+                Arguments.of("service: {}", "service: {loadBalancerClass: a.example/lb}",
+                        "only together with a change of type"),
+                Arguments.of("service: {ipFamilies: [IPv4]}", "service: {ipFamilies: [IPv6]}", "ipFamilies is immutable"),
+                Arguments.of("service: {ipFamilyPolicy: PreferDualStack, ipFamilies: [IPv4, IPv6]}",
+                        "service: {ipFamilyPolicy: PreferDualStack, ipFamilies: [IPv6, IPv4]}", "ipFamilies is immutable"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("refusedUpdates")
+    void immutableServiceFieldsCannotChange(String before, String after, String expected) {
+        assertEquals(List.of(), schema.validate(spec(before)), before);
+        assertEquals(List.of(), schema.validate(spec(after)), "valid on create: " + after);
+        List<String> errors = schema.validateUpdate(spec(before), spec(after));
+        assertTrue(errors.stream().anyMatch(e -> e.contains(expected)), before + " -> " + after + ": " + errors);
+    }
+
+    static Stream<Arguments> allowedUpdates() {
+        return Stream.of(
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {loadBalancerClass: a.example/lb}\nreplicas: 5"),
+                Arguments.of("service: {type: ClusterIP}", "service: {type: LoadBalancer, loadBalancerClass: a.example/lb}"),
+                Arguments.of("service: {loadBalancerClass: a.example/lb}", "service: {type: ClusterIP}"),
+                Arguments.of("service: {ipFamilies: [IPv6]}", "service: {ipFamilies: [IPv6], type: NodePort}"),
+                Arguments.of("service: {}", "service: {ipFamilies: [IPv4]}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("allowedUpdates")
+    void otherServiceEditsPassTheTransitionRules(String before, String after) {
+        assertEquals(List.of(), schema.validateUpdate(spec(before), spec(after)), before + " -> " + after);
+    }
 }

@@ -25,15 +25,20 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -44,14 +49,44 @@ import org.junit.jupiter.api.Test;
  * would).
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = TrackerOperatorTest.LeaseRules.class)
 class TrackerOperatorTest {
+
+    /**
+     * Before the operator starts: its leader election first asks the API server (SelfSubjectRulesReview)
+     * whether it may use Leases; answer with the rules the chart's leader-election Role grants.
+     */
+    public static class LeaseRules implements java.util.function.Consumer<KubernetesServer> {
+        @Override
+        public void accept(KubernetesServer server) {
+            var review = new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                    .withNewMetadata().endMetadata()
+                    .withNewSpec().withNamespace("kubetracker-system").endSpec()
+                    .withNewStatus().withIncomplete(false)
+                    .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                    .withVerbs("create").endResourceRule()
+                    .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                    .withResourceNames("kubetracker-operator").withVerbs("get", "update").endResourceRule()
+                    .endStatus().build();
+            server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                    .andReturn(201, review).always();
+        }
+    }
 
     static final String NS = "trackers";
     static final Duration WAIT = Duration.ofSeconds(60);
 
     @Inject
     KubernetesClient client;
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    OperatorRunner runner;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
 
     static Tracker tracker(String name) {
         Tracker t = new Tracker();
@@ -152,6 +187,12 @@ class TrackerOperatorTest {
         assertEquals(32, connectionId.length);
         assertFalse(java.util.Arrays.equals(cluster, connectionId));
 
+        // an event says the keys were made
+        io.fabric8.kubernetes.api.model.events.v1.Event keysEvent = awaitEvent("alpha", "KeysCreated");
+        assertEquals("Normal", keysEvent.getType());
+        assertEquals(created.getMetadata().getUid(), keysEvent.getRegarding().getUid());
+        assertTrue(keysEvent.getNote().contains("alpha-keys"), keysEvent.getNote());
+
         // the PodDisruptionBudget
         assertEquals(1, pdb.getSpec().getMaxUnavailable().getIntVal());
         assertEquals(TrackerResources.selectorLabels(created), pdb.getSpec().getSelector().getMatchLabels());
@@ -169,7 +210,8 @@ class TrackerOperatorTest {
         assertEquals("app.kubernetes.io/name=kubetracker,app.kubernetes.io/instance=alpha",
                 withStatus.getStatus().getLabelSelector());
         assertEquals("False", condition(withStatus, "Ready").orElseThrow().getStatus());
-        assertEquals("WorkersNotReady", condition(withStatus, "Ready").orElseThrow().getReason());
+        assertEquals("RolloutInProgress", condition(withStatus, "Ready").orElseThrow().getReason());
+        assertEquals("True", condition(withStatus, "Progressing").orElseThrow().getStatus());
         assertEquals("False", condition(withStatus, "Degraded").orElseThrow().getStatus());
         assertNotNull(condition(withStatus, "Ready").orElseThrow().getLastTransitionTime());
         assertEquals(withStatus.getMetadata().getGeneration(),
@@ -338,13 +380,15 @@ class TrackerOperatorTest {
         });
         Condition degraded = condition(missing, "Degraded").orElseThrow();
         assertEquals("AccessListMissing", degraded.getReason());
+        assertEquals("Warning", awaitEvent("delta", "AccessListMissing").getType(), "a Degraded transition is an event");
         assertTrue(degraded.getMessage().contains("delta-list"), degraded.getMessage());
         assertNull(missing.getStatus().getAccessList().getEntries());
 
         // the ConfigMap appears: entries and malformed lines counted, Degraded clears
         String h1 = "0123456789abcdef0123456789abcdef01234567";
         String h2 = "89ABCDEF0123456789ABCDEF0123456789ABCDEF";
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("delta-list").withNamespace(NS).endMetadata()
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("delta-list").withNamespace(NS)
+                .addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata()
                 .addToData("whitelist.txt", "# distro ISOs\n" + h1 + "  debian.iso\n\n" + h2 + "\nnot a hash\n")
                 .build()).create();
         Tracker counted = awaitValue(() -> {
@@ -378,6 +422,34 @@ class TrackerOperatorTest {
     }
 
     @Test
+    void anAccessListWithoutTheLabelIsNamedInDegradedUntilLabelled() {
+        String h1 = "0123456789abcdef0123456789abcdef01234567";
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("iota-list").withNamespace(NS).endMetadata()
+                .addToData("accesslist", h1 + "\n").build()).create();
+        Tracker t = tracker("iota");
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
+        t.getSpec().getAccessList().setConfigMapName("iota-list");
+        client.resource(t).create();
+
+        Tracker unlabelled = awaitValue(() -> {
+            Tracker x = get("iota");
+            return condition(x, "Degraded").filter(c -> "AccessListNotLabelled".equals(c.getReason())).isPresent() ? x : null;
+        });
+        assertTrue(condition(unlabelled, "Degraded").orElseThrow().getMessage().contains(TrackerResources.ACCESS_LIST_LABEL));
+        assertNull(unlabelled.getStatus().getAccessList().getEntries());
+
+        client.configMaps().inNamespace(NS).withName("iota-list").edit(cm -> {
+            cm.getMetadata().setLabels(Map.of(TrackerResources.ACCESS_LIST_LABEL, "true"));
+            return cm;
+        });
+        Tracker counted = awaitValue(() -> {
+            Tracker x = get("iota");
+            return Integer.valueOf(1).equals(x.getStatus().getAccessList().getEntries()) ? x : null;
+        });
+        assertEquals("False", condition(counted, "Degraded").orElseThrow().getStatus());
+    }
+
+    @Test
     void statusFollowsTheWorkersAndTheLoadBalancer() {
         client.resource(tracker("epsilon")).create();
         StatefulSet sts = awaitResource(StatefulSet.class, "epsilon");
@@ -389,7 +461,9 @@ class TrackerOperatorTest {
         String notReadySince = condition(first, "Ready").orElseThrow().getLastTransitionTime();
 
         // as the StatefulSet controller and a cloud load balancer would
-        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(sts.getMetadata().getGeneration())
+                .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2)
+                .withCurrentRevision("workers-1").withUpdateRevision("workers-1").build());
         client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
         svc.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
                 .withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.7").build(),
@@ -408,6 +482,7 @@ class TrackerOperatorTest {
                 "http://[2001:db8::7]:6969/announce", "udp://[2001:db8::7]:6969/announce"),
                 ready.getStatus().getAnnounceUrls());
         assertEquals("WorkersReady", condition(ready, "Ready").orElseThrow().getReason());
+        assertEquals("False", condition(ready, "Progressing").orElseThrow().getStatus());
         assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
         assertNotNull(notReadySince);
     }
@@ -444,6 +519,131 @@ class TrackerOperatorTest {
         Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
         assertTrue(headless.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
         assertFalse(clientService.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()));
+    }
+
+    /** The answer of a real API server to an update of a StatefulSet's immutable spec fields. */
+    static io.fabric8.kubernetes.api.model.Status immutableFieldsRefusal(String name) {
+        String forbidden = "Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals',"
+                + " 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
+        return new io.fabric8.kubernetes.api.model.StatusBuilder().withApiVersion("v1").withKind("Status")
+                .withStatus("Failure").withCode(422).withReason("Invalid")
+                .withMessage("StatefulSet.apps \"" + name + "\" is invalid: spec: " + forbidden)
+                .withNewDetails().withName(name).withGroup("apps").withKind("StatefulSet")
+                .addNewCause().withReason("FieldValueForbidden").withField("spec").withMessage(forbidden).endCause()
+                .endDetails().build();
+    }
+
+    /** The requests the mock server received since the last call (bounded: it drains what is queued). */
+    List<io.fabric8.mockwebserver.http.RecordedRequest> takeRequests() throws InterruptedException {
+        List<io.fabric8.mockwebserver.http.RecordedRequest> taken = new ArrayList<>();
+        for (int i = 0; i < 1_000_000; i++) {
+            var request = server.getKubernetesMockServer().takeRequest(1, TimeUnit.MILLISECONDS);
+            if (request == null) {
+                break;
+            }
+            taken.add(request);
+        }
+        return taken;
+    }
+
+    @Test
+    void aStatefulSetRefusedForImmutableFieldsIsReplacedWithItsPodsOrphaned() throws InterruptedException {
+        client.resource(tracker("eta")).create();
+        StatefulSet original = awaitResource(StatefulSet.class, "eta");
+        String path = "/apis/apps/v1/namespaces/" + NS + "/statefulsets/eta";
+        server.expect().put().withPath(path).andReturn(422, immutableFieldsRefusal("eta")).once();
+        takeRequests();
+
+        // as an older operator would have made it: a real API server refuses to update this field
+        onConflictRetry(() -> client.apps().statefulSets().inNamespace(NS).withName("eta").edit(s -> {
+            s.getSpec().setPodManagementPolicy("OrderedReady");
+            return s;
+        }));
+        StatefulSet replaced = awaitValue(() -> {
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("eta").get();
+            return s != null && !s.getMetadata().getUid().equals(original.getMetadata().getUid()) ? s : null;
+        });
+        assertEquals("Parallel", replaced.getSpec().getPodManagementPolicy());
+        assertEquals(original.getSpec().getSelector(), replaced.getSpec().getSelector(), "the new one adopts the pods");
+        List<String> deletes = takeRequests().stream()
+                .filter(r -> "DELETE".equals(r.getMethod()) && r.getPath().startsWith(path))
+                .map(r -> r.getPath() + " " + r.getUtf8Body()).toList();
+        assertEquals(1, deletes.size(), deletes.toString());
+        assertTrue(deletes.get(0).contains("Orphan"), "the pods keep running: " + deletes);
+    }
+
+    @Test
+    void aStatefulSetWithAnotherSelectorIsKeptAndTheTrackerSaysWhy() {
+        client.resource(tracker("theta")).create();
+        StatefulSet original = awaitResource(StatefulSet.class, "theta");
+        String path = "/apis/apps/v1/namespaces/" + NS + "/statefulsets/theta";
+        server.expect().put().withPath(path).andReturn(422, immutableFieldsRefusal("theta")).always();
+
+        onConflictRetry(() -> client.apps().statefulSets().inNamespace(NS).withName("theta").edit(s -> {
+            s.getSpec().getSelector().getMatchLabels().put("app.kubernetes.io/name", "tracker-of-an-older-layout");
+            return s;
+        }));
+        Tracker degraded = awaitValue(() -> {
+            Tracker x = get("theta");
+            return condition(x, "Degraded").filter(c -> "StatefulSetSelectorChanged".equals(c.getReason())).isPresent()
+                    ? x : null;
+        });
+        Condition condition = condition(degraded, "Degraded").orElseThrow();
+        assertEquals("True", condition.getStatus());
+        assertTrue(condition.getMessage().contains("Delete the StatefulSet"), condition.getMessage());
+        assertEquals(original.getMetadata().getUid(),
+                client.apps().statefulSets().inNamespace(NS).withName("theta").get().getMetadata().getUid(),
+                "nothing deleted: a new StatefulSet could not adopt the workers");
+        // the failed reconcile is an event too
+        var event = awaitEvent("theta", "StatefulSetSelectorChanged");
+        assertEquals("Warning", event.getType());
+        assertEquals("kubetracker.dev/operator", event.getReportingController());
+    }
+
+    /** The first events.k8s.io/v1 Event about that Tracker with that reason. */
+    io.fabric8.kubernetes.api.model.events.v1.Event awaitEvent(String tracker, String reason) {
+        return awaitValue(() -> client.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(NS)
+                .list().getItems().stream()
+                .filter(e -> e.getRegarding() != null && tracker.equals(e.getRegarding().getName())
+                        && reason.equals(e.getReason()))
+                .findFirst().orElse(null));
+    }
+
+    @Test
+    void theOperatorHoldsItsLeaseBeforeReconciling() {
+        var election = runner.operator().getConfigurationService().getLeaderElectionConfiguration().orElseThrow();
+        assertEquals("kubetracker-operator", election.getLeaseName());
+        assertEquals(Optional.of("kubetracker-system"), election.getLeaseNamespace());
+        var lease = awaitValue(() -> client.resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class).inNamespace("kubetracker-system").withName("kubetracker-operator").get());
+        assertNotNull(lease.getSpec().getHolderIdentity());
+        // and it reconciles: the other tests' Trackers get their StatefulSets only through the leader
+    }
+
+    @Test
+    void reconcileMetricsAreOnTheManagementPort() throws Exception {
+        client.resource(tracker("kappa")).create();
+        awaitResource(StatefulSet.class, "kappa");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(metrics.toURI()).build();
+        String[] last = {""};
+        String text;
+        try {
+            text = awaitValue(() -> {
+            try {
+                last[0] = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException e) {
+                last[0] = metrics + ": " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return last[0].contains("operator_sdk_reconciliations_started_total") ? last[0] : null;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no JOSDK meters at " + metrics + ": "
+                    + last[0].lines().filter(l -> !l.startsWith("#")).limit(30).toList(), e);
+        }
+        assertTrue(text.contains("operator_sdk_reconciliations_success_total"), "JOSDK's Micrometer meters");
+        assertFalse(text.contains("name=\"kappa\""), "no per-Tracker series: bounded whatever the Trackers");
     }
 
     KubernetesClient client() {

@@ -186,6 +186,10 @@ public class TrackerSpec {
             message = "ipFamilies must not repeat a family", fieldPath = ".ipFamilies")
     @ValidationRule(value = "!has(self.ipFamilyPolicy) || self.ipFamilyPolicy != 'SingleStack' || !has(self.ipFamilies) || size(self.ipFamilies) < 2",
             message = "ipFamilyPolicy SingleStack allows one ipFamily", fieldPath = ".ipFamilies")
+    // The Service's spec.loadBalancerClass is immutable: it can come or go only with a change of type.
+    @ValidationRule(value = "has(self.loadBalancerClass) == has(oldSelf.loadBalancerClass) || self.type != oldSelf.type",
+            message = "loadBalancerClass can be added or removed only together with a change of type (the Service's field is immutable)",
+            fieldPath = ".loadBalancerClass", reason = "FieldValueForbidden")
     public static class ServiceSpec {
         @Default("LoadBalancer")
         @JsonPropertyDescription("Type of the client Service.")
@@ -202,7 +206,9 @@ public class TrackerSpec {
         @JsonPropertyDescription("Address asked of the load balancer (spec.loadBalancerIP, honoured by MetalLB and some clouds); in Split mode both Services ask for it.")
         private String loadBalancerIP;
 
-        @JsonPropertyDescription("Load balancer implementation (spec.loadBalancerClass of the Service).")
+        @ValidationRule(value = "self == oldSelf", reason = "FieldValueForbidden",
+                message = "loadBalancerClass is immutable (so is the Service's); delete and recreate the Tracker to change it")
+        @JsonPropertyDescription("Load balancer implementation (spec.loadBalancerClass of the Service); immutable.")
         private String loadBalancerClass;
 
         @Default("Local")
@@ -213,7 +219,9 @@ public class TrackerSpec {
         private IpFamilyPolicy ipFamilyPolicy;
 
         @Size(max = 2)
-        @JsonPropertyDescription("IPv4, IPv6 or both, in order of preference.")
+        @ValidationRule(value = "self == oldSelf", reason = "FieldValueForbidden",
+                message = "ipFamilies is immutable (so is the Service's primary family); delete and recreate the Tracker to change it")
+        @JsonPropertyDescription("IPv4, IPv6 or both, in order of preference; immutable.")
         private List<IpFamily> ipFamilies;
 
         public ServiceType getType() { return type; }

@@ -2,6 +2,7 @@ package dev.kubetracker.operator.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
@@ -11,9 +12,10 @@ import java.util.Objects;
 
 /** What the operator observed; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsSchema.class, input = "")
 public class TrackerStatus {
 
-    @JsonPropertyDescription("The spec generation this status describes.")
+    @JsonPropertyDescription("The generation of the spec this status describes; Ready and Progressing say how far the workers have come towards it.")
     private Long observedGeneration;
 
     @StatusReplicas
@@ -33,7 +35,7 @@ public class TrackerStatus {
     @JsonPropertyDescription("What the operator found in the access-list ConfigMap.")
     private AccessListStatus accessList;
 
-    @JsonPropertyDescription("Ready and Degraded, the Kubernetes way.")
+    @JsonPropertyDescription("Ready (every worker runs the current spec and is ready), Progressing (a rollout or scale is under way) and Degraded, the Kubernetes way.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

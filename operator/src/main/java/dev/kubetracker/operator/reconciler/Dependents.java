@@ -6,6 +6,7 @@ import dev.kubetracker.operator.model.Tracker;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -33,6 +34,10 @@ public final class Dependents {
         return Arc.container().instance(OperatorConfig.class).get().settings();
     }
 
+    static TrackerEvents events() {
+        return Arc.container().instance(TrackerEvents.class).get();
+    }
+
     /** The keys: created once from a CSPRNG; no Updater, so a later reconcile never overwrites them. */
     @KubernetesDependent(informer = @Informer(labelSelector = TrackerResources.MANAGED_SELECTOR))
     public static class KeysSecret extends KubernetesDependentResource<Secret, Tracker>
@@ -47,6 +52,19 @@ public final class Dependents {
         @Override
         protected Secret desired(Tracker primary, Context<Tracker> context) {
             return TrackerResources.secret(primary, RANDOM);
+        }
+
+        @Override
+        public Secret create(Secret desired, Tracker primary, Context<Tracker> context) {
+            Secret created = super.create(desired, primary, context);
+            events().keysCreated(primary);
+            return created;
+        }
+
+        /** A plain create (POST), never an apply (PATCH): the operator needs no patch on Secrets. */
+        @Override
+        protected boolean useSSA(Context<Tracker> context) {
+            return false;
         }
     }
 
@@ -83,6 +101,20 @@ public final class Dependents {
         @Override
         protected StatefulSet desired(Tracker primary, Context<Tracker> context) {
             return TrackerResources.statefulSet(primary, settings());
+        }
+
+        /** An update the API server refuses for immutable fields replaces the StatefulSet, keeping its pods. */
+        @Override
+        public StatefulSet update(StatefulSet actual, StatefulSet desired, Tracker primary, Context<Tracker> context) {
+            try {
+                return super.update(actual, desired, primary, context);
+            } catch (KubernetesClientException e) {
+                if (!StatefulSetReplacement.refusedAsImmutable(e)) {
+                    throw e;
+                }
+                return StatefulSetReplacement.replace(context.getClient(), actual, desired,
+                        () -> create(desired, primary, context));
+            }
         }
     }
 

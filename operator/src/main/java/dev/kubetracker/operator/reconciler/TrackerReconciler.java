@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,7 +23,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,16 +60,23 @@ public class TrackerReconciler implements Reconciler<Tracker> {
 
     public static final String NAME = "tracker";
     static final String ACCESS_LIST_SOURCE = "access-list";
+    /** How often a Tracker whose access-list ConfigMap is missing or unlabelled looks for it again. */
+    static final Duration ACCESS_LIST_RECHECK = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(TrackerReconciler.class);
 
     private final Clock clock = Clock.systemUTC();
+
+    @Inject
+    TrackerEvents events;
 
     @Override
     public List<EventSource<?, Tracker>> prepareEventSources(EventSourceContext<Tracker> context) {
         InformerEventSourceConfiguration<ConfigMap> config = InformerEventSourceConfiguration
                 .from(ConfigMap.class, Tracker.class)
                 .withName(ACCESS_LIST_SOURCE)
+                // only the labelled ConfigMaps, not every ConfigMap of the watched namespaces
+                .withLabelSelector(TrackerResources.ACCESS_LIST_LABEL)
                 .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<Tracker>) t ->
                         accessListConfigMap(t).map(Set::of).orElse(Set.of()))
                 .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
@@ -98,14 +108,20 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 .filter(s -> clientNames.contains(s.getMetadata().getName()))
                 .sorted(java.util.Comparator.comparing(s -> s.getMetadata().getName()))
                 .toList();
-        Optional<ConfigMap> list = accessListConfigMap(tracker).isEmpty() ? Optional.empty()
-                : context.getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE);
+        Optional<ConfigMap> list = accessListConfigMap(tracker).flatMap(id -> context
+                .getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE)
+                // not among the labelled ones: one GET tells a missing ConfigMap from an unlabelled one
+                .or(() -> Optional.ofNullable(context.getClient().configMaps().inNamespace(id.getNamespace().orElseThrow())
+                        .withName(id.getName()).get())));
         TrackerStatus status = status(tracker, workers, clients, list, clock.instant());
-        if (Objects.equals(status, tracker.getStatus())) {
-            return UpdateControl.noUpdate();
-        }
-        Tracker patch = statusPatch(tracker, status);
-        return UpdateControl.patchStatus(patch);
+        Conditions.newlyTrue(Conditions.DEGRADED, tracker.getStatus(), status)
+                .ifPresent(c -> events.degraded(tracker, c.getReason(), c.getMessage()));
+        UpdateControl<Tracker> control = Objects.equals(status, tracker.getStatus()) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(statusPatch(tracker, status));
+        // a ConfigMap created or fixed without the label brings no event: look again now and then
+        boolean listUnseen = accessListConfigMap(tracker).isPresent()
+                && list.filter(TrackerResources::isLabelledAccessList).isEmpty();
+        return listUnseen ? control.rescheduleAfter(ACCESS_LIST_RECHECK) : control;
     }
 
     /** The status from what the cluster shows; pure, so the tests call it directly. */
@@ -115,12 +131,14 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         TrackerStatus previous = tracker.getStatus();
         Long generation = tracker.getMetadata().getGeneration();
         TrackerStatus status = new TrackerStatus();
+        // the generation whose desired state the dependents were just given; Ready and Progressing say
+        // how far the StatefulSet has come towards it
         status.setObservedGeneration(generation);
         status.setLabelSelector(TrackerResources.labelSelector(tracker));
-        int replicas = workers.map(StatefulSet::getStatus).map(s -> s.getReplicas()).orElse(0);
-        int ready = workers.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
-        status.setReplicas(replicas);
-        status.setReadyReplicas(ready);
+        int desired = spec.getReplicas() == null ? 0 : spec.getReplicas();
+        WorkersRollout rollout = WorkersRollout.of(workers, desired);
+        status.setReplicas(rollout.replicas());
+        status.setReadyReplicas(rollout.readyReplicas());
         status.setAnnounceUrls(announceUrls(spec, clients));
 
         // the access list, counted as the workers read it
@@ -135,6 +153,10 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 degradedReason = "AccessListMissing";
                 problems.add("ConfigMap " + name + " not found; running workers keep the list they last loaded,"
                         + " new worker pods wait for it");
+            } else if (!TrackerResources.isLabelledAccessList(configMap.get())) {
+                degradedReason = "AccessListNotLabelled";
+                problems.add("ConfigMap " + name + " lacks the label " + TrackerResources.ACCESS_LIST_LABEL
+                        + "=true: the operator watches only ConfigMaps so labelled (the workers read it all the same)");
             } else {
                 String text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
                 if (text == null) {
@@ -151,20 +173,25 @@ public class TrackerReconciler implements Reconciler<Tracker> {
 
         var conditions = Conditions.copy(previous == null ? null : previous.getConditions());
         var old = previous == null ? null : previous.getConditions();
-        int desired = spec.getReplicas() == null ? 0 : spec.getReplicas();
+        int ready = rollout.readyReplicas();
         if (desired == 0) {
             Conditions.set(conditions, old, Conditions.READY, false, "ScaledToZero", "spec.replicas is 0",
                     generation, now);
-        } else if (ready >= desired) {
+        } else if (rollout.ready(desired)) {
             String message = ready + " of " + desired + " workers ready";
             if (status.getAnnounceUrls().isEmpty()) {
                 message += "; the client Service has no address yet";
             }
             Conditions.set(conditions, old, Conditions.READY, true, "WorkersReady", message, generation, now);
+        } else if (rollout.progressing()) {
+            Conditions.set(conditions, old, Conditions.READY, false, "RolloutInProgress",
+                    ready + " of " + desired + " workers ready; " + rollout.message(), generation, now);
         } else {
             Conditions.set(conditions, old, Conditions.READY, false, "WorkersNotReady",
                     ready + " of " + desired + " workers ready", generation, now);
         }
+        Conditions.set(conditions, old, Conditions.PROGRESSING, rollout.progressing(), rollout.reason(),
+                rollout.message(), generation, now);
         if (degradedReason != null) {
             Conditions.set(conditions, old, Conditions.DEGRADED, true, degradedReason, String.join("; ", problems),
                     generation, now);
@@ -221,6 +248,24 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         return patch;
     }
 
+    /** {@code e} or the first of its causes of that type, looking into the workflow's aggregated exceptions too. */
+    static <T extends Exception> Optional<T> causeOfType(Exception e, Class<T> type) {
+        List<Throwable> pending = new ArrayList<>(List.of(e));
+        for (int seen = 0; !pending.isEmpty() && seen < 32; seen++) {
+            Throwable t = pending.remove(0);
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+            if (t instanceof AggregatedOperatorException aggregated) {
+                pending.addAll(aggregated.getAggregatedExceptions().values());
+            }
+            if (t.getCause() != null && t.getCause() != t) {
+                pending.add(t.getCause());
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public ErrorStatusUpdateControl<Tracker> updateErrorStatus(Tracker tracker, Context<Tracker> context, Exception e) {
         LOG.warnf(e, "reconcile of Tracker %s/%s failed", tracker.getMetadata().getNamespace(),
@@ -228,11 +273,16 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         TrackerStatus previous = tracker.getStatus();
         TrackerStatus status = previous == null ? new TrackerStatus() : previous;
         var conditions = Conditions.copy(status.getConditions());
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Optional<StatefulSetReplacement.SelectorChangedException> selectorChanged =
+                causeOfType(e, StatefulSetReplacement.SelectorChangedException.class);
+        String reason = selectorChanged.isPresent() ? "StatefulSetSelectorChanged" : "ReconcileFailed";
+        Exception cause = selectorChanged.isPresent() ? selectorChanged.get() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Conditions.set(conditions, previous == null ? null : previous.getConditions(), Conditions.DEGRADED, true,
-                "ReconcileFailed", message.length() > 512 ? message.substring(0, 512) : message,
+                reason, message.length() > 1024 ? message.substring(0, 1024) : message,
                 tracker.getMetadata().getGeneration(), Instant.now());
         status.setConditions(conditions);
+        events.reconcileFailed(tracker, reason, message);
         return ErrorStatusUpdateControl.patchStatus(statusPatch(tracker, status));
     }
 }

@@ -61,6 +61,11 @@ public final class TrackerResources {
     public static final String MANAGED_BY = "kubetracker-operator";
     /** Label selector of every informer on owned resources: only what this operator made. */
     public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+    /**
+     * Label of the access-list ConfigMaps: the operator watches only ConfigMaps that have it, so that it
+     * does not cache every ConfigMap of the namespaces it watches.
+     */
+    public static final String ACCESS_LIST_LABEL = "kubetracker.dev/access-list";
     /** Pod-template annotation: hash of the rendered pod spec, so a spec change rolls the pods. */
     public static final String CONFIG_HASH_ANNOTATION = "kubetracker.dev/config-hash";
 
@@ -148,6 +153,12 @@ public final class TrackerResources {
         return new OwnerReferenceBuilder().withApiVersion(t.getApiVersion()).withKind(t.getKind())
                 .withName(t.getMetadata().getName()).withUid(t.getMetadata().getUid())
                 .withController(true).withBlockOwnerDeletion(true).build();
+    }
+
+    /** Whether the operator's ConfigMap informer sees this ConfigMap (its selector is the label's existence). */
+    public static boolean isLabelledAccessList(io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+        Map<String, String> labels = configMap.getMetadata().getLabels();
+        return labels != null && labels.containsKey(ACCESS_LIST_LABEL);
     }
 
     /** The cluster DNS name of the headless Service: every A/AAAA record is a worker. */

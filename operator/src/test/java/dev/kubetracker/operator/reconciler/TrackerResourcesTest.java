@@ -159,7 +159,9 @@ class TrackerResourcesTest {
         assertEquals(s0, s1, "nothing changed: same status, so no patch");
         t.setStatus(s1);
         StatefulSet sts = TrackerResources.statefulSet(t, SETTINGS);
-        sts.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2).build());
+        sts.getMetadata().setGeneration(1L);
+        sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(1L).withReplicas(2).withReadyReplicas(2)
+                .withUpdatedReplicas(2).withCurrentRevision("r").withUpdateRevision("r").build());
         TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), Optional.empty(),
                 t0.plusSeconds(120));
         assertEquals("True", ready(s2).getStatus());
@@ -172,7 +174,7 @@ class TrackerResourcesTest {
         Tracker t = tracker();
         t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
         t.getSpec().getAccessList().setConfigMapName("cm");
-        var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").endMetadata().addToData("other", "x").build();
+        var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata().addToData("other", "x").build();
         TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.of(cm), Instant.EPOCH);
         var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
         assertEquals("True", degraded.getStatus());
