@@ -90,6 +90,7 @@ public class TrackerWorker {
         if (clusterSettings.isPresent()) {
             cluster = Cluster.start(clusterSettings.get(), store, this::isServing);
             TrackerMetrics.bindCluster(registry, cluster);
+            stats.showCluster(cluster.stats());
             cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
         }
         ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();

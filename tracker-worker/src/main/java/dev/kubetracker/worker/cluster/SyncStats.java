@@ -28,6 +28,8 @@ public final class SyncStats {
     final LongAdder sendErrors = new LongAdder();
     final LongAdder datagramsReceived = new LongAdder();
     final LongAdder recordsReceived = new LongAdder();
+    /** Datagrams from siblings that never arrived, by their sequence numbers ({@link ReplayGuard}). */
+    final LongAdder datagramsLost = new LongAdder();
     final LongAdder[] drops = new LongAdder[Drop.values().length];
     final LongAdder snapshotsServed = new LongAdder();
     final LongAdder snapshotsLoaded = new LongAdder();
@@ -78,6 +80,11 @@ public final class SyncStats {
 
     public long recordsReceived() {
         return recordsReceived.sum();
+    }
+
+    /** Sync datagrams lost on the way here: sequence numbers that left the replay window unseen. */
+    public long datagramsLost() {
+        return datagramsLost.sum();
     }
 
     public long snapshotsServed() {

@@ -87,6 +87,9 @@ public final class TrackerMetrics {
                 .description("Sync records").tag("direction", "received").register(registry);
         FunctionCounter.builder("tracker.cluster.send.errors", s, SyncStats::sendErrors)
                 .description("Sync datagrams the socket refused to send").register(registry);
+        FunctionCounter.builder("tracker.cluster.lost", s, SyncStats::datagramsLost)
+                .description("Sync datagrams lost on the way: sequence numbers that left the replay window unseen")
+                .register(registry);
         for (SyncStats.Drop reason : SyncStats.Drop.values()) {
             FunctionCounter.builder("tracker.cluster.dropped", s, x -> x.drops(reason))
                     .description("Received sync datagrams dropped, by reason").tag("reason", reason.tag())
