@@ -62,6 +62,7 @@ public class TrackerWorker {
     private RequestCounters counters;
     private UdpFrontend udp;
     private HttpFrontend http;
+    private static final long SWEEP_AFTER_MINUTE_MILLIS = 200;
     private ScheduledExecutorService sweeper;
     private ExecutorService statsExecutor;
     private AccessList accessList;
@@ -84,7 +85,7 @@ public class TrackerWorker {
         accessList = startAccessList(factory.accessListFile());
 
         sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tracker-sweep", true));
-        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+        scheduleSweep();
 
         Optional<Cluster.Settings> clusterSettings = factory.clusterSettings();
         if (clusterSettings.isPresent()) {
@@ -182,6 +183,24 @@ public class TrackerWorker {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    /**
+     * The next sweep, just after the next wall-clock minute, as on every sibling: they expire the same
+     * peers at about the same instant, so expiry alone does not make their digests differ for long
+     * (anti-entropy compares them). Scheduled afresh each time, so it follows the wall clock, not the
+     * executor's monotonic one.
+     */
+    private void scheduleSweep() {
+        long untilNextMinute = 60_000 - System.currentTimeMillis() % 60_000 + SWEEP_AFTER_MINUTE_MILLIS;
+        try {
+            sweeper.schedule(() -> {
+                sweep();
+                scheduleSweep();
+            }, untilNextMinute, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("the worker is stopping: no further sweep");
+        }
     }
 
     private void sweep() {
