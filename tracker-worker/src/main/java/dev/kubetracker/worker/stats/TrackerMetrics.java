@@ -112,6 +112,22 @@ public final class TrackerMetrics {
                     .description("Records from siblings the store had no room for (its budget)")
                     .tag("source", source.tag()).register(registry);
         }
+        for (SyncStats.Round outcome : SyncStats.Round.values()) {
+            FunctionCounter.builder("tracker.cluster.anti.entropy.rounds", s, x -> x.rounds(outcome))
+                    .description("Anti-entropy rounds with a sibling, by outcome").tag("outcome", outcome.tag())
+                    .register(registry);
+        }
+        FunctionCounter.builder("tracker.cluster.anti.entropy.shards", s, SyncStats::shardsPulled)
+                .description("Shards pulled from siblings and merged by anti-entropy").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy.peers", s, SyncStats::peersAddedByRepair)
+                .description("Peers changed by anti-entropy repair").tag("change", "added").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy.peers", s, SyncStats::peersRemovedByRepair)
+                .description("Peers changed by anti-entropy repair").tag("change", "removed").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy", s, SyncStats::antiEntropyBytesSent).baseUnit("bytes")
+                .description("Anti-entropy traffic").tag("direction", "sent").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy", s, SyncStats::antiEntropyBytesReceived)
+                .baseUnit("bytes").description("Anti-entropy traffic").tag("direction", "received")
+                .register(registry);
         FunctionCounter.builder("tracker.cluster.agent.errors", cluster, Cluster::agentErrors)
                 .description("Unexpected errors in the cluster's sync and snapshot threads (each is logged)")
                 .register(registry);

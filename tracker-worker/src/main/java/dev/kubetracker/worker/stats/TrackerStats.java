@@ -242,6 +242,14 @@ public final class TrackerStats {
         for (SyncStats.Drop reason : SyncStats.Drop.values()) {
             line(s, "datagrams_dropped_" + reason.tag(), c.drops(reason));
         }
+        for (SyncStats.Round outcome : SyncStats.Round.values()) {
+            line(s, "anti_entropy_rounds_" + outcome.tag(), c.rounds(outcome));
+        }
+        line(s, "anti_entropy_shards_pulled", c.shardsPulled());
+        line(s, "anti_entropy_peers_added", c.peersAddedByRepair());
+        line(s, "anti_entropy_peers_removed", c.peersRemovedByRepair());
+        line(s, "anti_entropy_bytes_sent", c.antiEntropyBytesSent());
+        line(s, "anti_entropy_bytes_received", c.antiEntropyBytesReceived());
         return s.toString();
     }
 
