@@ -44,7 +44,7 @@ final class SnapshotProtocol {
     static final int DIGESTS_REQUEST_BYTES = SHARD_COUNT_OFFSET + Integer.BYTES + ClusterKey.MAC_BYTES;
     static final int SHARD_LIST_COUNT_OFFSET = SHARD_COUNT_OFFSET + Integer.BYTES;
     static final int SHARD_LIST_OFFSET = SHARD_LIST_COUNT_OFFSET + Short.BYTES;
-    static final int MAX_SHARDS_PER_REQUEST = 64;
+    static final int MAX_SHARDS_PER_REQUEST = 256;
     static final int MAX_REQUEST_BYTES = SHARD_LIST_OFFSET + MAX_SHARDS_PER_REQUEST * Integer.BYTES
             + ClusterKey.MAC_BYTES;
 
