@@ -7,8 +7,11 @@ package dev.kubetracker.worker.swarm;
  * however the peers reached them. Siblings compare these to find shards that differ (anti-entropy).
  * Guarded by its shard's lock.
  */
-final class ShardDigest {
+public final class ShardDigest {
     long value;
+
+    ShardDigest() {
+    }
 
     /** Toggles a peer in or out of the digest. For IPv4, {@code high} holds the address and {@code low} is 0. */
     void toggle(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port, boolean seeder) {
@@ -28,8 +31,8 @@ final class ShardDigest {
         }
     }
 
-    /** The peer's 64-bit mix: the same on every worker (no key: siblings must agree). */
-    static long mix(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port,
+    /** The peer's 64-bit mix: the same on every worker (no key: siblings must agree); public for benchmarks. */
+    public static long mix(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port,
                     boolean seeder) {
         long x = finish(hashHigh);
         x = finish(x + hashMiddle);
