@@ -65,6 +65,7 @@ public class TrackerWorker {
     private RequestCounters counters;
     private UdpFrontend udp;
     private HttpFrontend http;
+    private static final long SWEEP_AFTER_MINUTE_MILLIS = 200;
     private ScheduledExecutorService sweeper;
     private ExecutorService statsExecutor;
     private AccessList accessList;
@@ -89,12 +90,13 @@ public class TrackerWorker {
         accessList = startAccessList(factory.accessListFile());
 
         sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tracker-sweep", true));
-        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
+        scheduleSweep();
 
         Optional<Cluster.Settings> clusterSettings = factory.clusterSettings();
         if (clusterSettings.isPresent()) {
             cluster = Cluster.start(clusterSettings.get(), store, this::isServing);
             TrackerMetrics.bindCluster(registry, cluster);
+            stats.showCluster(cluster.stats());
             cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
         }
         ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();
@@ -193,6 +195,24 @@ public class TrackerWorker {
 
     public Cluster cluster() {
         return cluster;
+    }
+
+    /**
+     * The next sweep, just after the next wall-clock minute, as on every sibling: they expire the same
+     * peers at about the same instant, so expiry alone does not make their digests differ for long
+     * (anti-entropy compares them). Scheduled afresh each time, so it follows the wall clock, not the
+     * executor's monotonic one.
+     */
+    private void scheduleSweep() {
+        long untilNextMinute = 60_000 - System.currentTimeMillis() % 60_000 + SWEEP_AFTER_MINUTE_MILLIS;
+        try {
+            sweeper.schedule(() -> {
+                sweep();
+                scheduleSweep();
+            }, untilNextMinute, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("the worker is stopping: no further sweep");
+        }
     }
 
     private void sweep() {

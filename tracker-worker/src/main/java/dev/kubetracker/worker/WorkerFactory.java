@@ -266,8 +266,12 @@ final class WorkerFactory {
         if (c.dnsRefresh().toMillis() < 1) {
             throw new IllegalArgumentException("tracker.cluster.dns-refresh must be positive: " + c.dnsRefresh());
         }
+        if (c.antiEntropyInterval().isNegative()) {
+            throw new IllegalArgumentException("tracker.cluster.anti-entropy-interval must be 0 (off) or positive: "
+                    + c.antiEntropyInterval());
+        }
         return Optional.of(new Cluster.Settings(host(), c.port(), peers, dns, clusterKey, c.dnsRefresh(),
-                c.snapshotTimeout()));
+                c.snapshotTimeout(), c.antiEntropyInterval()));
     }
 
     private static int minutes(Duration d, String key) {

@@ -31,7 +31,7 @@ public final class Cluster implements AutoCloseable {
 
     /** What a cluster needs from the configuration. */
     public record Settings(String host, int port, List<String> peers, java.util.Optional<String> dns, ClusterKey key,
-                           Duration dnsRefresh, Duration snapshotTimeout) {
+                           Duration dnsRefresh, Duration snapshotTimeout, Duration antiEntropyInterval) {
     }
 
     private final Settings settings;
@@ -43,6 +43,7 @@ public final class Cluster implements AutoCloseable {
     private final Membership membership;
     private final ScheduledExecutorService refresher;
     private final List<AgentRunner> runners;
+    private final AntiEntropy antiEntropy;
 
     private Cluster(Settings settings, SwarmStore store, BooleanSupplier ready) throws IOException {
         this.settings = settings;
@@ -72,6 +73,10 @@ public final class Cluster implements AutoCloseable {
                 new AgentRunner(new SnapshotServer(snapshotChannel, store, key, ready, stats),
                         BackoffIdleStrategy.standard()));
         runners.forEach(AgentRunner::start);
+        this.antiEntropy = new AntiEntropy(membership, key, store, stats, AntiEntropy.SETTLE_MILLIS);
+        if (settings.antiEntropyInterval().toMillis() > 0) {
+            antiEntropy.start(settings.antiEntropyInterval().toMillis());
+        }
         LOG.infof("cluster sync on %s (UDP changes, TCP snapshots), siblings %s", bind, membership.siblings());
     }
 
@@ -126,6 +131,7 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        antiEntropy.close();
         runners.forEach(AgentRunner::close); // each agent closes its own channel
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Serves the swarm state to starting siblings (see {@link SnapshotProtocol}) from one agent over a
+ * Serves the swarm state to starting siblings, and digests and shards to siblings' anti-entropy (see
+ * {@link SnapshotProtocol}) from one agent over a
  * non-blocking server socket: it accepts, and advances at most {@link #MAX_TRANSFERS} transfers a
  * little on each doWork. Each shard is copied under its lock, then written without it, as far as the
  * socket takes it. A transfer that makes no progress for the stall time (a client that sends no
@@ -134,15 +135,22 @@ final class SnapshotServer implements Agent {
         return "cluster-snapshot";
     }
 
-    /** One client's transfer: read its request, then the status, the shard frames and the end frame. */
+    /**
+     * One client's transfer: read its request, then the status and the frames it asked for: every
+     * non-empty shard (a snapshot), the digests, or the listed shards (anti-entropy), then the end frame.
+     */
     private final class Transfer {
         final SocketChannel channel;
         final SocketAddress peer;
-        final ByteBuffer request = ByteBuffer.allocate(SnapshotProtocol.REQUEST_BYTES);
+        final ByteBuffer request = ByteBuffer.allocate(SnapshotProtocol.MAX_REQUEST_BYTES)
+                .limit(SnapshotProtocol.HEADER_BYTES);
         final ByteBuffer status = ByteBuffer.allocate(SnapshotProtocol.STATUS_BYTES);
         final ShardCopy copy = new ShardCopy();
         ByteBuffer out;
         byte[] nonce;
+        /** The shards asked for (anti-entropy); null for a snapshot of every shard. */
+        int[] shardList;
+        boolean digests;
         int nextShard;
         long frameIndex;
         long records;
@@ -158,8 +166,12 @@ final class SnapshotServer implements Agent {
             this.lastProgress = now;
         }
 
+        boolean antiEntropy() {
+            return digests || shardList != null;
+        }
+
         int advance(long now) throws IOException {
-            int work = request.hasRemaining() ? readRequest(now) : write(now);
+            int work = out == null ? readRequest(now) : write(now);
             if (work == 0 && !finished && now - lastProgress > stallMillis) {
                 stats.snapshotsStalled.increment();
                 LOG.warnf("snapshot to %s closed: no progress for %d ms", peer, now - lastProgress);
@@ -177,25 +189,58 @@ final class SnapshotServer implements Agent {
                 return 0;
             }
             lastProgress = now;
-            if (request.hasRemaining()) {
-                return n;
+            int length = SnapshotProtocol.requestLength(request.array(), request.position());
+            if (length > request.position()) {
+                request.limit(length);
+                return n; // more to come: the header said how much
             }
-            if (!SnapshotProtocol.requestAccepted(request.array(), now, signer)) {
+            byte[] bytes = request.array();
+            if (length < 0 || !SnapshotProtocol.requestAccepted(bytes, length, now, signer)) {
                 stats.snapshotRequestsRefused.increment();
-                LOG.warnf("refused an unauthenticated or outdated snapshot request from %s", peer);
+                LOG.warnf("refused an unauthenticated, outdated or unknown request from %s", peer);
                 finished = true;
                 return n;
             }
-            nonce = SnapshotProtocol.requestNonce(request.array());
-            if (ready.getAsBoolean()) {
-                status.put((byte) SnapshotProtocol.STATUS_OK).flip();
-                streaming = true;
-            } else {
-                status.put((byte) SnapshotProtocol.STATUS_NOT_READY).flip();
-                lastWrite = true;
+            nonce = SnapshotProtocol.requestNonce(bytes);
+            ByteBuffer r = ByteBuffer.wrap(bytes);
+            int magic = r.getInt(SnapshotProtocol.REQUEST_MAGIC_OFFSET);
+            digests = magic == SnapshotProtocol.DIGESTS_MAGIC;
+            if (magic == SnapshotProtocol.SHARDS_MAGIC) {
+                shardList = new int[r.getShort(SnapshotProtocol.SHARD_LIST_COUNT_OFFSET)];
+                for (int i = 0; i < shardList.length; i++) {
+                    shardList[i] = r.getInt(SnapshotProtocol.SHARD_LIST_OFFSET + i * Integer.BYTES);
+                }
             }
+            if (antiEntropy()) {
+                stats.antiEntropyBytesReceived.add(length);
+            }
+            int code = SnapshotProtocol.STATUS_OK;
+            if (!ready.getAsBoolean()) {
+                code = SnapshotProtocol.STATUS_NOT_READY;
+            } else if (antiEntropy() && !sameShards(r.getInt(SnapshotProtocol.SHARD_COUNT_OFFSET))) {
+                code = SnapshotProtocol.STATUS_SHARD_COUNT_MISMATCH;
+                stats.snapshotRequestsRefused.increment();
+                LOG.warnf("refused anti-entropy with %s: it has %d store shards, this worker %d (tracker.store-shards)",
+                        peer, r.getInt(SnapshotProtocol.SHARD_COUNT_OFFSET), store.shardCount());
+            }
+            status.put((byte) code).flip();
+            streaming = code == SnapshotProtocol.STATUS_OK;
+            lastWrite = !streaming;
             out = status;
             return n + write(now);
+        }
+
+        /** The asker's shard count is this store's, and every shard it lists exists. */
+        private boolean sameShards(int shardCount) {
+            if (shardCount != store.shardCount()) {
+                return false;
+            }
+            for (int shard : shardList == null ? new int[0] : shardList) {
+                if (shard < 0 || shard >= shardCount) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private int write(long now) throws IOException {
@@ -206,6 +251,9 @@ final class SnapshotServer implements Agent {
                     if (written > 0) {
                         lastProgress = now;
                         work += written;
+                        if (antiEntropy()) {
+                            stats.antiEntropyBytesSent.add(written);
+                        }
                     }
                     if (out.hasRemaining()) {
                         return work; // the socket is full: come back on the next call
@@ -213,7 +261,7 @@ final class SnapshotServer implements Agent {
                 }
                 if (lastWrite) {
                     finished = true;
-                    if (streaming) {
+                    if (streaming && !antiEntropy()) {
                         stats.snapshotsServed.increment();
                         LOG.infof("snapshot of %d records sent to %s in %d ms", records, peer,
                                 (System.nanoTime() - startedNanos) / 1_000_000);
@@ -226,14 +274,28 @@ final class SnapshotServer implements Agent {
             return work;
         }
 
-        /** The next non-empty shard as a frame, or the end frame after the last. */
+        /** The next frame: the digests, the next listed or non-empty shard, or the end frame after the last. */
         private void nextFrame() {
-            while (nextShard < store.shardCount()) {
-                copy.fill(store, nextShard++);
-                if (copy.records > 0) {
-                    records += copy.records;
+            if (digests) {
+                copy.fillDigests(store);
+                out = copy.seal(nonce, frameIndex++, signer);
+                lastWrite = true;
+                return;
+            }
+            if (shardList != null) {
+                if (nextShard < shardList.length) {
+                    copy.fill(store, shardList[nextShard++], true);
                     out = copy.seal(nonce, frameIndex++, signer);
                     return;
+                }
+            } else {
+                while (nextShard < store.shardCount()) {
+                    copy.fill(store, nextShard++, false);
+                    if (copy.records > 0) {
+                        records += copy.records;
+                        out = copy.seal(nonce, frameIndex++, signer);
+                        return;
+                    }
                 }
             }
             copy.clear();
@@ -261,7 +323,20 @@ final class SnapshotServer implements Agent {
             records = 0;
         }
 
-        void fill(SwarmStore store, int shard) {
+        /** One digest per shard, after the shard count. */
+        void fillDigests(SwarmStore store) {
+            clear();
+            while (buffer.remaining() < Integer.BYTES + store.shardCount() * Long.BYTES + ClusterKey.MAC_BYTES) {
+                grow();
+            }
+            buffer.putInt(store.shardCount());
+            for (int shard = 0; shard < store.shardCount(); shard++) {
+                buffer.putLong(store.digest(shard));
+            }
+        }
+
+        /** The shard's peers and download counts and, for anti-entropy, its tombstones. */
+        void fill(SwarmStore store, int shard, boolean withTombstones) {
             clear();
             store.forEachPeer(shard, (h, m, l, family, address4, high, low, port, flags, age) -> {
                 while (!SyncRecords.putSnapshotPeer(buffer, h, m, l, family, address4, high, low, port, flags, age)) {
@@ -280,6 +355,15 @@ final class SnapshotServer implements Agent {
                 }
             }
             rows.clear();
+            if (withTombstones) {
+                store.forEachTombstone(shard, (h, m, l, family, address4, high, low, port, flags, age) -> {
+                    while (!SyncRecords.putPeer(buffer, SyncRecords.TOMBSTONE, h, m, l, family, address4, high, low,
+                            port, false, false, age)) {
+                        grow();
+                    }
+                    records++;
+                });
+            }
         }
 
         /** The records as a complete frame (length, records, MAC), ready to write. */

@@ -27,7 +27,7 @@ final class SyncReceiver implements Agent {
     private final ClusterKey.Signer verifier;
     private final long ownSenderId;
     private final SyncStats stats;
-    private final ReplayGuard replays = new ReplayGuard();
+    private final ReplayGuard replays;
     private final ByteBuffer buffer = ByteBuffer.allocate(65536);
     private final Announce announce = new Announce();
     private final AnnounceReply reply = new AnnounceReply(1);
@@ -39,6 +39,7 @@ final class SyncReceiver implements Agent {
         this.verifier = key.signer();
         this.ownSenderId = ownSenderId;
         this.stats = stats;
+        this.replays = new ReplayGuard(stats.datagramsLost);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
  * type (1) | flags (1) | age in minutes (1) | info hash (20) | body
  *   type 1 ANNOUNCE, 2 COMPLETED, 3 STOPPED, 4 SNAPSHOT_PEER: body = address (4, or 16 with flag V6) | port (2)
  *   type 5 DOWNLOADED:                                          body = download count (4)
+ *   type 6 TOMBSTONE (anti-entropy): a peer that stopped {@code age} minutes ago; body as a peer's
  * flags: 1 V6, 2 SEEDER, 4 COMPLETED_BEFORE (snapshot peers whose download the count already holds)
  * </pre>
  *
@@ -23,6 +24,7 @@ public final class SyncRecords {
     public static final int STOPPED = 3;
     public static final int SNAPSHOT_PEER = 4;
     public static final int DOWNLOADED = 5;
+    public static final int TOMBSTONE = 6;
 
     static final int FLAG_V6 = 1;
     static final int FLAG_SEEDER = 2;
@@ -135,7 +137,7 @@ public final class SyncRecords {
             in.position(at + DOWNLOADED_RECORD_BYTES);
             return downloaded[0] < 0 ? -1 : type;
         }
-        if (type < ANNOUNCE || type > SNAPSHOT_PEER) {
+        if (type < ANNOUNCE || type > TOMBSTONE) {
             return -1;
         }
         boolean v6 = (flags & FLAG_V6) != 0;
@@ -166,7 +168,7 @@ public final class SyncRecords {
             case STOPPED -> Announce.Event.STOPPED;
             default -> Announce.Event.NONE;
         };
-        if (type == SNAPSHOT_PEER) {
+        if (type == SNAPSHOT_PEER || type == TOMBSTONE) {
             a.ageMinutes = age;
             a.completedBefore = (flags & FLAG_COMPLETED_BEFORE) != 0;
         }

@@ -15,19 +15,43 @@ public final class SyncStats {
 
     /** Where records that found no room in the store came from. */
     public enum Source {
-        SYNC, SNAPSHOT;
+        SYNC, SNAPSHOT, ANTI_ENTROPY;
 
         public String tag() {
             return name().toLowerCase();
         }
     }
 
-    private final LongAdder[] recordsRefused = {new LongAdder(), new LongAdder()};
+    /** How an anti-entropy round with one sibling ended. */
+    public enum Round {
+        /** Every shard digest matched (or the ones that differed matched a moment later). */
+        IN_SYNC,
+        /** Shards differed twice, and were pulled and merged. */
+        REPAIRED,
+        /** The sibling was down, slow, not ready, or sent something that did not verify. */
+        FAILED,
+        /** The sibling has another shard count: the digests cannot be compared. */
+        REFUSED;
+
+        public String tag() {
+            return name().toLowerCase();
+        }
+    }
+
+    private final LongAdder[] recordsRefused = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] rounds = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()};
+    final LongAdder shardsPulled = new LongAdder();
+    final LongAdder peersAddedByRepair = new LongAdder();
+    final LongAdder peersRemovedByRepair = new LongAdder();
+    final LongAdder antiEntropyBytesSent = new LongAdder();
+    final LongAdder antiEntropyBytesReceived = new LongAdder();
     final LongAdder datagramsSent = new LongAdder();
     final LongAdder recordsSent = new LongAdder();
     final LongAdder sendErrors = new LongAdder();
     final LongAdder datagramsReceived = new LongAdder();
     final LongAdder recordsReceived = new LongAdder();
+    /** Datagrams from siblings that never arrived, by their sequence numbers ({@link ReplayGuard}). */
+    final LongAdder datagramsLost = new LongAdder();
     final LongAdder[] drops = new LongAdder[Drop.values().length];
     final LongAdder snapshotsServed = new LongAdder();
     final LongAdder snapshotsLoaded = new LongAdder();
@@ -60,6 +84,37 @@ public final class SyncStats {
         return recordsRefused[source.ordinal()].sum();
     }
 
+    void round(Round outcome) {
+        rounds[outcome.ordinal()].increment();
+    }
+
+    /** Anti-entropy rounds that ended so. */
+    public long rounds(Round outcome) {
+        return rounds[outcome.ordinal()].sum();
+    }
+
+    /** Shards pulled from siblings and merged by anti-entropy. */
+    public long shardsPulled() {
+        return shardsPulled.sum();
+    }
+
+    public long peersAddedByRepair() {
+        return peersAddedByRepair.sum();
+    }
+
+    public long peersRemovedByRepair() {
+        return peersRemovedByRepair.sum();
+    }
+
+    /** Bytes of anti-entropy: requests and answers, counted where they are written or read. */
+    public long antiEntropyBytesSent() {
+        return antiEntropyBytesSent.sum();
+    }
+
+    public long antiEntropyBytesReceived() {
+        return antiEntropyBytesReceived.sum();
+    }
+
     public long datagramsSent() {
         return datagramsSent.sum();
     }
@@ -78,6 +133,11 @@ public final class SyncStats {
 
     public long recordsReceived() {
         return recordsReceived.sum();
+    }
+
+    /** Sync datagrams lost on the way here: sequence numbers that left the replay window unseen. */
+    public long datagramsLost() {
+        return datagramsLost.sum();
     }
 
     public long snapshotsServed() {

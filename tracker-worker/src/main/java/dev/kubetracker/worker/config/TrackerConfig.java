@@ -122,6 +122,10 @@ public interface TrackerConfig {
         /** How long a starting worker may spend loading a sibling's snapshot. */
         @WithDefault("60S")
         Duration snapshotTimeout();
+
+        /** How often a worker compares its shard digests with the next sibling's and pulls what differs; 0 = off. */
+        @WithDefault("5S")
+        Duration antiEntropyInterval();
     }
 
     interface Shutdown {

@@ -87,6 +87,9 @@ public final class TrackerMetrics {
                 .description("Sync records").tag("direction", "received").register(registry);
         FunctionCounter.builder("tracker.cluster.send.errors", s, SyncStats::sendErrors)
                 .description("Sync datagrams the socket refused to send").register(registry);
+        FunctionCounter.builder("tracker.cluster.lost", s, SyncStats::datagramsLost)
+                .description("Sync datagrams lost on the way: sequence numbers that left the replay window unseen")
+                .register(registry);
         for (SyncStats.Drop reason : SyncStats.Drop.values()) {
             FunctionCounter.builder("tracker.cluster.dropped", s, x -> x.drops(reason))
                     .description("Received sync datagrams dropped, by reason").tag("reason", reason.tag())
@@ -109,6 +112,22 @@ public final class TrackerMetrics {
                     .description("Records from siblings the store had no room for (its budget)")
                     .tag("source", source.tag()).register(registry);
         }
+        for (SyncStats.Round outcome : SyncStats.Round.values()) {
+            FunctionCounter.builder("tracker.cluster.anti.entropy.rounds", s, x -> x.rounds(outcome))
+                    .description("Anti-entropy rounds with a sibling, by outcome").tag("outcome", outcome.tag())
+                    .register(registry);
+        }
+        FunctionCounter.builder("tracker.cluster.anti.entropy.shards", s, SyncStats::shardsPulled)
+                .description("Shards pulled from siblings and merged by anti-entropy").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy.peers", s, SyncStats::peersAddedByRepair)
+                .description("Peers changed by anti-entropy repair").tag("change", "added").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy.peers", s, SyncStats::peersRemovedByRepair)
+                .description("Peers changed by anti-entropy repair").tag("change", "removed").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy", s, SyncStats::antiEntropyBytesSent).baseUnit("bytes")
+                .description("Anti-entropy traffic").tag("direction", "sent").register(registry);
+        FunctionCounter.builder("tracker.cluster.anti.entropy", s, SyncStats::antiEntropyBytesReceived)
+                .baseUnit("bytes").description("Anti-entropy traffic").tag("direction", "received")
+                .register(registry);
         FunctionCounter.builder("tracker.cluster.agent.errors", cluster, Cluster::agentErrors)
                 .description("Unexpected errors in the cluster's sync and snapshot threads (each is logged)")
                 .register(registry);

@@ -1,5 +1,6 @@
 package dev.kubetracker.worker.stats;
 
+import dev.kubetracker.worker.cluster.SyncStats;
 import dev.kubetracker.worker.logic.ClientLimits;
 import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.SwarmStore;
@@ -18,6 +19,8 @@ public final class TrackerStats {
     private final String version;
     private final int trackerId;
     private final ClientLimits limits;
+    /** The cluster's counters once it has started; null for a standalone worker. */
+    private volatile SyncStats cluster;
 
     public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId) {
         this(store, counters, version, trackerId, ClientLimits.none());
@@ -33,12 +36,17 @@ public final class TrackerStats {
         this.startMillis = System.currentTimeMillis();
     }
 
+    /** Shows the cluster's figures in {@code mode=cluster}. */
+    public void showCluster(SyncStats cluster) {
+        this.cluster = cluster;
+    }
+
     public long uptimeSeconds() {
         return (System.currentTimeMillis() - startMillis) / 1000;
     }
 
     private static final java.util.Set<String> MODES = java.util.Set.of("peer", "torr", "conn", "udp4", "tcp4", "scrp",
-            "fscr", "completed", "top10", "top100", "version", "everything", "refusals", "woodpeckers");
+            "fscr", "completed", "top10", "top100", "version", "everything", "refusals", "woodpeckers", "cluster");
 
     /** Whether {@link #render} knows the mode (tpbs is streamed elsewhere). */
     public boolean knows(String mode) {
@@ -83,6 +91,7 @@ public final class TrackerStats {
             case "everything" -> everything();
             case "refusals" -> refusals();
             case "woodpeckers" -> woodpeckers();
+            case "cluster" -> cluster();
             default -> null;
         };
     }
@@ -219,6 +228,39 @@ public final class TrackerStats {
 
     private static void httpError(StringBuilder x, String code, long count) {
         x.append("      <count code=\"").append(code).append("\">").append(count).append("</count>\n");
+    }
+
+    /** The cluster's sync figures, one "name value" line each: what was lost, and what anti-entropy repaired. */
+    private String cluster() {
+        SyncStats c = cluster;
+        if (c == null) {
+            return "standalone\n";
+        }
+        StringBuilder s = new StringBuilder();
+        long digest = 0;
+        for (int shard = 0; shard < store.shardCount(); shard++) {
+            digest ^= store.digest(shard);
+        }
+        // Equal on siblings that hold the same peers (address, port, seeder bit): one line to compare pods by.
+        s.append("peers_digest ").append(String.format("%016x", digest)).append('\n');
+        line(s, "datagrams_received", c.datagramsReceived());
+        line(s, "datagrams_lost", c.datagramsLost());
+        for (SyncStats.Drop reason : SyncStats.Drop.values()) {
+            line(s, "datagrams_dropped_" + reason.tag(), c.drops(reason));
+        }
+        for (SyncStats.Round outcome : SyncStats.Round.values()) {
+            line(s, "anti_entropy_rounds_" + outcome.tag(), c.rounds(outcome));
+        }
+        line(s, "anti_entropy_shards_pulled", c.shardsPulled());
+        line(s, "anti_entropy_peers_added", c.peersAddedByRepair());
+        line(s, "anti_entropy_peers_removed", c.peersRemovedByRepair());
+        line(s, "anti_entropy_bytes_sent", c.antiEntropyBytesSent());
+        line(s, "anti_entropy_bytes_received", c.antiEntropyBytesReceived());
+        return s.toString();
+    }
+
+    private static void line(StringBuilder s, String name, long value) {
+        s.append(name).append(' ').append(value).append('\n');
     }
 
     /** Every refusal and error counted since start, one line each: protocol, reason, count (non-zero only). */

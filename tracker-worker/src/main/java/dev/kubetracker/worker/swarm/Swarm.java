@@ -88,7 +88,7 @@ final class Swarm {
      * Drops peers past the timeout. When the clock went backwards (an NTP step), nothing expires until
      * it has caught up: a step back must not make fresh peers look ancient.
      */
-    int expire(int nowMinute, int timeoutMinutes) {
+    int expire(int nowMinute, int timeoutMinutes, ShardDigest digest, long hashHigh, long hashMiddle, int hashLow) {
         int cleaned = cleanedMinute;
         if (cleaned < 0) {
             cleanedMinute = nowMinute;
@@ -97,13 +97,14 @@ final class Swarm {
         if (nowMinute < cleaned) {
             return 0;
         }
-        int removed = expire(false, nowMinute, cleaned, timeoutMinutes)
-                + expire(true, nowMinute, cleaned, timeoutMinutes);
+        int removed = expire(false, nowMinute, cleaned, timeoutMinutes, digest, hashHigh, hashMiddle, hashLow)
+                + expire(true, nowMinute, cleaned, timeoutMinutes, digest, hashHigh, hashMiddle, hashLow);
         cleanedMinute = nowMinute;
         return removed;
     }
 
-    private int expire(boolean v6, int nowMinute, int cleaned, int timeoutMinutes) {
+    private int expire(boolean v6, int nowMinute, int cleaned, int timeoutMinutes, ShardDigest digest,
+                       long hashHigh, long hashMiddle, int hashLow) {
         long[] peers = peersOf(v6);
         if (peers == null) {
             return 0;
@@ -111,6 +112,11 @@ final class Swarm {
         int stride = stride(v6);
         int seeders = seedersOf(v6);
         int leechers = leechersOf(v6);
+        for (int i = 0; i < seeders + leechers; i++) {
+            if (PeerRecord.ageMinutes(PeerArrays.tail(peers, stride, i), nowMinute, cleaned) > timeoutMinutes) {
+                digest.toggle(hashHigh, hashMiddle, hashLow, v6, peers, i, i < seeders);
+            }
+        }
         int keptSeeders = PeerArrays.keepFresh(peers, stride, 0, seeders, 0, nowMinute, cleaned, timeoutMinutes);
         int keptLeechers = PeerArrays.keepFresh(peers, stride, seeders, leechers, keptSeeders, nowMinute, cleaned,
                 timeoutMinutes);
@@ -124,7 +130,7 @@ final class Swarm {
      * the peer stopped, selects peers for it into {@code out}. Returns false, changing nothing, when the
      * announce would add a peer that is not there and {@code mayAddPeer} is false (the store is full).
      */
-    boolean announce(Announce a, int nowMinute, AnnounceReply out, boolean mayAddPeer) {
+    boolean announce(Announce a, int nowMinute, AnnounceReply out, boolean mayAddPeer, ShardDigest digest) {
         boolean v6 = a.family == 6;
         // Stamped no later than the last cleaning (the store cleans first), which ageMinutes() relies on
         // when the clock has stepped back.
@@ -142,8 +148,11 @@ final class Swarm {
 
         int old = indexOf(v6, w0, w1, w2);
         int oldFlags = old >= 0 ? PeerRecord.flags(PeerArrays.tail(peersOf(v6), stride(v6), old)) : 0;
+        InfoHash h = a.infoHash;
+        boolean oldSeeder = old >= 0 && old < seedersOf(v6);
         if (a.event == Announce.Event.STOPPED) {
             if (old >= 0) {
+                digest.toggle(h.high, h.middle, h.low, v6, peersOf(v6), old, oldSeeder);
                 removeAt(v6, old);
             }
             fillCounts(out);
@@ -170,20 +179,104 @@ final class Swarm {
         }
         long tail = PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, flags, minute);
 
-        int self;
-        if (old >= 0 && (old < seedersOf(v6)) == seeder) {
-            PeerArrays.setTail(peersOf(v6), stride(v6), old, tail);
-            self = old;
-        } else {
-            if (old >= 0) {
-                removeAt(v6, old); // a role change: out of one segment, into the other
-            }
-            self = insert(v6, seeder, w0, w1, w2, tail);
-        }
+        int self = put(v6, old, oldSeeder, seeder, w0, w1, w2, tail, digest, h.high, h.middle, h.low);
 
         fillCounts(out);
         select(v6, seeder, self, a.numwant, a.bothFamilies, out);
         return true;
+    }
+
+    /**
+     * Writes a peer's record: in place when it keeps its role, else out of one segment and into the other
+     * (or in, when {@code old} is negative), toggling the digest as the peer's role changes. Returns its index.
+     */
+    private int put(boolean v6, int old, boolean oldSeeder, boolean seeder, long w0, long w1, long w2, long tail,
+                    ShardDigest digest, long hashHigh, long hashMiddle, int hashLow) {
+        if (old >= 0 && oldSeeder == seeder) {
+            PeerArrays.setTail(peersOf(v6), stride(v6), old, tail);
+            return old;
+        }
+        if (old >= 0) {
+            digest.toggle(hashHigh, hashMiddle, hashLow, v6, peersOf(v6), old, oldSeeder);
+            removeAt(v6, old);
+        }
+        int self = insert(v6, seeder, w0, w1, w2, tail);
+        digest.toggle(hashHigh, hashMiddle, hashLow, v6, peersOf(v6), self, seeder);
+        return self;
+    }
+
+    /** What {@link #mergePeer} did. */
+    enum Merge {
+        KEPT, ADDED, UPDATED, REFUSED
+    }
+
+    /**
+     * Merges a sibling's record of a peer seen {@code ageMinutes} ago (anti-entropy): the newer record
+     * gives the last-seen minute and the seeder bit, on a tie the seeder bit wins, COMPLETED is OR'ed (the
+     * download counts merge apart, by maximum). A peer not here is added as learned by sync, unless
+     * {@code mayAddPeer} is false. The caller has cleaned the swarm this minute. For IPv4 {@code high}
+     * holds the address.
+     */
+    Merge mergePeer(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port, int flags,
+                    int ageMinutes, int nowMinute, boolean mayAddPeer, ShardDigest digest) {
+        boolean v6 = family == 6;
+        long w0 = v6 ? high : PeerRecord.v4((int) high, port, 0, 0);
+        long w1 = v6 ? low : 0;
+        long w2 = v6 ? PeerRecord.tail(port, 0, 0) : 0;
+        int stamp = Math.min(nowMinute, cleanedMinute) - ageMinutes;
+        boolean theirSeeder = (flags & PeerRecord.SEEDER) != 0;
+        int old = indexOf(v6, w0, w1, w2);
+        if (old < 0) {
+            if (!mayAddPeer) {
+                return Merge.REFUSED;
+            }
+            int added = (flags & PeerRecord.COMPLETED) | (theirSeeder ? PeerRecord.SEEDER : 0) | PeerRecord.FROM_SYNC;
+            put(v6, -1, false, theirSeeder, w0, w1, w2, PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, added, stamp),
+                    digest, hashHigh, hashMiddle, hashLow);
+            return Merge.ADDED;
+        }
+        long oldTail = PeerArrays.tail(peersOf(v6), stride(v6), old);
+        int oldFlags = PeerRecord.flags(oldTail);
+        boolean ourSeeder = old < seedersOf(v6);
+        int ourAge = PeerRecord.ageMinutes(oldTail, nowMinute, cleanedMinute);
+        boolean seeder = ageMinutes < ourAge ? theirSeeder : ageMinutes > ourAge ? ourSeeder : ourSeeder || theirSeeder;
+        int merged = ((oldFlags | flags) & PeerRecord.COMPLETED) | (oldFlags & PeerRecord.FROM_SYNC)
+                | (seeder ? PeerRecord.SEEDER : 0);
+        long tail = PeerRecord.withFlagsAndMinute(oldTail, merged,
+                ageMinutes < ourAge ? stamp : PeerRecord.minute(oldTail));
+        if (tail == oldTail && seeder == ourSeeder) {
+            return Merge.KEPT;
+        }
+        put(v6, old, ourSeeder, seeder, w0, w1, w2, tail, digest, hashHigh, hashMiddle, hashLow);
+        return Merge.UPDATED;
+    }
+
+    /**
+     * Removes the peer when it was last seen strictly before a tombstone {@code tombstoneAge} minutes old
+     * (ties favour the peer); returns whether it did.
+     */
+    boolean removeIfSeenBefore(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port,
+                               int tombstoneAge, int nowMinute, ShardDigest digest) {
+        boolean v6 = family == 6;
+        long w0 = v6 ? high : PeerRecord.v4((int) high, port, 0, 0);
+        int old = indexOf(v6, w0, v6 ? low : 0, v6 ? PeerRecord.tail(port, 0, 0) : 0);
+        if (old < 0 || PeerRecord.ageMinutes(PeerArrays.tail(peersOf(v6), stride(v6), old), nowMinute,
+                cleanedMinute) <= tombstoneAge) {
+            return false;
+        }
+        digest.toggle(hashHigh, hashMiddle, hashLow, v6, peersOf(v6), old, old < seedersOf(v6));
+        removeAt(v6, old);
+        return true;
+    }
+
+    /** Toggles every peer of this swarm in the digest (the torrent goes, or is counted afresh). */
+    void toggleAll(ShardDigest digest, long hashHigh, long hashMiddle, int hashLow) {
+        for (int i = 0; i < seeders4 + leechers4; i++) {
+            digest.toggle(hashHigh, hashMiddle, hashLow, false, peers4, i, i < seeders4);
+        }
+        for (int i = 0; i < seeders6 + leechers6; i++) {
+            digest.toggle(hashHigh, hashMiddle, hashLow, true, peers6, i, i < seeders6);
+        }
     }
 
     /**

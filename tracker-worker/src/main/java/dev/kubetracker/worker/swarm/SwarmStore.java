@@ -41,6 +41,9 @@ public final class SwarmStore {
         long completed;
         /** Heap bytes of the table and every swarm in it. */
         long bytes;
+        final ShardDigest digest = new ShardDigest();
+        /** Recent stopped peers; allocated on the first. */
+        Tombstones tombstones;
 
         Shard(long seed) {
             table = new TorrentTable(seed);
@@ -164,23 +167,55 @@ public final class SwarmStore {
             int leechers = swarm.leechers();
             int downloaded = swarm.downloaded;
             if (swarm.cleanedMinute != now) {
-                swarm.expire(now, peerTimeoutMinutes);
+                swarm.expire(now, peerTimeoutMinutes, shard.digest, h.high, h.middle, h.low);
             }
-            boolean applied = swarm.announce(a, now, out, hasRoom(swarm.bytesToAddPeer(a.family == 6)));
-            shard.seeders += swarm.seeders() - seeders;
-            shard.leechers += swarm.leechers() - leechers;
-            shard.completed += swarm.downloaded - downloaded;
+            boolean applied = swarm.announce(a, now, out, hasRoom(swarm.bytesToAddPeer(a.family == 6)), shard.digest);
             if (applied) {
                 swarm.lastActiveMinute = now;
+                noteTombstone(shard, a, now);
             }
-            if (swarm.isEmpty() && swarm.downloaded == 0) {
-                table.remove(h.high, h.middle, h.low); // a peerless torrent with a count stays a while
-                account(shard, table.bytes() - tableBytes - swarmBytes);
-            } else {
-                account(shard, table.bytes() - tableBytes + swarm.bytes() - swarmBytes);
-            }
+            settle(shard, h.high, h.middle, h.low, swarm, seeders, leechers, downloaded, tableBytes, swarmBytes);
             return applied ? Outcome.ACCEPTED : Outcome.FULL;
         }
+    }
+
+    /**
+     * After a change to {@code swarm} (under the shard's lock): moves the shard's counts and bytes by what
+     * it changed, and drops the torrent when it has neither peers nor a download count.
+     */
+    private void settle(Shard shard, long h, long m, int l, Swarm swarm, int seeders, int leechers, int downloaded,
+                        long tableBytes, long swarmBytes) {
+        TorrentTable table = shard.table;
+        shard.seeders += swarm.seeders() - seeders;
+        shard.leechers += swarm.leechers() - leechers;
+        shard.completed += swarm.downloaded - downloaded;
+        if (swarm.isEmpty() && swarm.downloaded == 0) {
+            table.remove(h, m, l); // a peerless torrent with a count stays a while
+            account(shard, table.bytes() - tableBytes - swarmBytes);
+        } else {
+            account(shard, table.bytes() - tableBytes + swarm.bytes() - swarmBytes);
+        }
+    }
+
+    /** A stopped peer leaves a tombstone (for siblings that miss it); any other announce of it clears one. */
+    private void noteTombstone(Shard shard, Announce a, int now) {
+        InfoHash h = a.infoHash;
+        boolean v6 = a.family == 6;
+        long high = v6 ? a.address6High : a.address4 & 0xFFFF_FFFFL;
+        long low = v6 ? a.address6Low : 0;
+        if (a.event == Announce.Event.STOPPED) {
+            tombstones(shard).add(h.high, h.middle, h.low, a.family, high, low, a.port, now);
+        } else if (shard.tombstones != null) {
+            shard.tombstones.clear(h.high, h.middle, h.low, a.family, high, low, a.port);
+        }
+    }
+
+    private Tombstones tombstones(Shard shard) {
+        if (shard.tombstones == null) {
+            shard.tombstones = new Tombstones();
+            account(shard, Tombstones.BYTES);
+        }
+        return shard.tombstones;
     }
 
     /** Whether {@code more} bytes fit in the budget now (threads racing past it overshoot by one growth each). */
@@ -285,6 +320,7 @@ public final class SwarmStore {
                     }
                     shard.seeders -= swarm.seeders();
                     shard.leechers -= swarm.leechers();
+                    swarm.toggleAll(shard.digest, h, m, l);
                     account(shard, -swarm.bytes());
                     removed[0]++;
                     return true;
@@ -307,7 +343,7 @@ public final class SwarmStore {
                     int seeders = swarm.seeders();
                     int leechers = swarm.leechers();
                     long before = swarm.bytes();
-                    removed[0] += swarm.expire(now, peerTimeoutMinutes);
+                    removed[0] += swarm.expire(now, peerTimeoutMinutes, shard.digest, h, m, l);
                     shard.seeders += swarm.seeders() - seeders;
                     shard.leechers += swarm.leechers() - leechers;
                     boolean gone = swarm.isEmpty()
@@ -315,11 +351,175 @@ public final class SwarmStore {
                     account(shard, (gone ? 0 : swarm.bytes()) - before);
                     return gone;
                 });
+                if (shard.tombstones != null && shard.tombstones.allOlderThan(now, peerTimeoutMinutes)) {
+                    shard.tombstones = null; // the ring of a shard where nobody stopped for a while goes
+                    account(shard, -Tombstones.BYTES);
+                }
                 shard.table.shrinkIfSparse();
                 account(shard, shard.table.bytes() - tableBytes);
             }
         }
         return removed[0];
+    }
+
+    /** The digest of shard {@code shardIndex} ({@link ShardDigest}): equal on siblings that hold the same peers. */
+    public long digest(int shardIndex) {
+        Shard shard = shards[shardIndex];
+        synchronized (shard) {
+            return shard.digest.value;
+        }
+    }
+
+    /** The digest computed afresh from the shard's peers: what {@link #digest} must equal (for tests). */
+    public long recountDigest(int shardIndex) {
+        ShardDigest fresh = new ShardDigest();
+        forEachPeer(shardIndex, (h, m, l, family, address4, high, low, port, flags, age) -> fresh.toggle(h, m, l,
+                family, family == 6 ? high : address4 & 0xFFFF_FFFFL, low, port, (flags & PeerRecord.SEEDER) != 0));
+        return fresh.value;
+    }
+
+    /** Visits the shard's tombstones (recent stopped peers) no older than the peer timeout, under its lock. */
+    public void forEachTombstone(int shardIndex, PeerVisitor visitor) {
+        int now = clock.nowMinute();
+        Shard shard = shards[shardIndex];
+        synchronized (shard) {
+            if (shard.tombstones != null) {
+                shard.tombstones.forEach(now, peerTimeoutMinutes, visitor);
+            }
+        }
+    }
+
+    /**
+     * Merges a sibling's copy of shard {@code shardIndex} into this one, all under the shard's lock, so
+     * readers see the shard before or after, never between (the merge rule: {@link ShardMerge}).
+     */
+    public ShardMerge merge(int shardIndex, PulledShard pulled) {
+        Shard shard = shards[shardIndex];
+        synchronized (shard) {
+            ShardMerge merge = new ShardMerge(shard, clock.nowMinute());
+            pulled.replayInto(merge);
+            return merge;
+        }
+    }
+
+    /**
+     * One shard's merge with a sibling's copy, a state-based merge (commutative, idempotent): per peer,
+     * the newer record wins ({@link Swarm#mergePeer}); peers on one side only are kept (union), unless a
+     * tombstone of either side is strictly newer than the peer's newest last-seen minute; download counts
+     * by maximum. Peers only the sibling holds obey the access list and the budget (refused and counted);
+     * expired ones are skipped. Pulled tombstones join the local ring. Ages are relative minutes, so the
+     * two clocks need not agree.
+     */
+    public final class ShardMerge {
+        private final Shard shard;
+        private final int now;
+        private long added;
+        private long removed;
+        private long refused;
+
+        private ShardMerge(Shard shard, int now) {
+            this.shard = shard;
+            this.now = now;
+        }
+
+        /** A sibling's peer; for IPv4 {@code address4} holds the address, for IPv6 {@code high} and {@code low}. */
+        public void peer(long h, long m, int l, int family, int address4, long high, long low, int port, int flags,
+                         int ageMinutes) {
+            if (ageMinutes > peerTimeoutMinutes || shardOf(h) != shard) {
+                return;
+            }
+            long addressHigh = family == 6 ? high : address4 & 0xFFFF_FFFFL;
+            long addressLow = family == 6 ? low : 0;
+            if (shard.tombstones != null
+                    && shard.tombstones.minuteOf(h, m, l, family, addressHigh, addressLow, port) > now - ageMinutes) {
+                return;
+            }
+            if (!admission.test(h, m, l)) {
+                refused++;
+                return;
+            }
+            TorrentTable table = shard.table;
+            long tableBytes = table.bytes();
+            long swarmBytes = 0;
+            Swarm swarm = table.get(h, m, l);
+            if (swarm == null) {
+                if (table.size() >= maxTorrentsPerShard
+                        || !hasRoom(table.bytesToAddOne() + Swarm.newSwarmBytes(family == 6))) {
+                    refused++;
+                    return;
+                }
+                swarm = table.getOrCreate(h, m, l);
+                swarm.lastActiveMinute = now;
+            } else {
+                swarmBytes = swarm.bytes();
+            }
+            int seeders = swarm.seeders();
+            int leechers = swarm.leechers();
+            if (swarm.cleanedMinute != now) {
+                swarm.expire(now, peerTimeoutMinutes, shard.digest, h, m, l);
+            }
+            Swarm.Merge outcome = swarm.mergePeer(h, m, l, family, addressHigh, addressLow, port, flags, ageMinutes,
+                    now, hasRoom(swarm.bytesToAddPeer(family == 6)), shard.digest);
+            if (outcome == Swarm.Merge.ADDED) {
+                added++;
+            } else if (outcome == Swarm.Merge.REFUSED) {
+                refused++;
+            }
+            settle(shard, h, m, l, swarm, seeders, leechers, swarm.downloaded, tableBytes, swarmBytes);
+        }
+
+        /** A sibling's tombstone: the peer stopped {@code ageMinutes} ago. */
+        public void tombstone(long h, long m, int l, int family, int address4, long high, long low, int port,
+                              int ageMinutes) {
+            if (ageMinutes > peerTimeoutMinutes || shardOf(h) != shard) {
+                return; // any peer it could beat has expired
+            }
+            long addressHigh = family == 6 ? high : address4 & 0xFFFF_FFFFL;
+            long addressLow = family == 6 ? low : 0;
+            tombstones(shard).add(h, m, l, family, addressHigh, addressLow, port, now - ageMinutes);
+            TorrentTable table = shard.table;
+            Swarm swarm = table.get(h, m, l);
+            if (swarm == null) {
+                return;
+            }
+            long tableBytes = table.bytes();
+            long swarmBytes = swarm.bytes();
+            int seeders = swarm.seeders();
+            int leechers = swarm.leechers();
+            if (swarm.cleanedMinute != now) {
+                swarm.expire(now, peerTimeoutMinutes, shard.digest, h, m, l);
+            }
+            if (swarm.removeIfSeenBefore(h, m, l, family, addressHigh, addressLow, port, ageMinutes, now,
+                    shard.digest)) {
+                removed++;
+            }
+            settle(shard, h, m, l, swarm, seeders, leechers, swarm.downloaded, tableBytes, swarmBytes);
+        }
+
+        /** A sibling's download count of a torrent: the larger count wins. */
+        public void downloaded(long h, long m, int l, int downloaded) {
+            if (shardOf(h) != shard) {
+                return;
+            }
+            if (!mergeDownloaded(h, m, l, downloaded)) { // the shard's lock is held already, and re-entrant
+                refused++;
+            }
+        }
+
+        /** Peers the merge added here (the sibling held them, this worker did not). */
+        public long added() {
+            return added;
+        }
+
+        /** Peers the merge removed here (a tombstone newer than their last announce). */
+        public long removed() {
+            return removed;
+        }
+
+        /** Records refused: the access list refuses the torrent, or no room in the budget. */
+        public long refused() {
+            return refused;
+        }
     }
 
     /** Heap bytes the store holds by its own account (tables, swarms, peer arrays). */
@@ -338,7 +538,7 @@ public final class SwarmStore {
         for (Shard shard : shards) {
             synchronized (shard) {
                 TorrentTable table = shard.table;
-                total += table.bytes();
+                total += table.bytes() + (shard.tombstones == null ? 0 : Tombstones.BYTES);
                 for (int slot = 0; slot < table.capacity(); slot++) {
                     Swarm swarm = table.swarmAt(slot);
                     if (swarm != null) {

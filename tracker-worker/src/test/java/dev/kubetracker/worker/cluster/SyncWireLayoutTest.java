@@ -65,4 +65,32 @@ class SyncWireLayoutTest {
         KEY.signer().sign(prefix, new byte[] {1, 2, 3}, 0, 3, mac, 0);
         assertArrayEquals(mac, Arrays.copyOfRange(frame.array(), 7, 23), "MAC of nonce, index (8) and records");
     }
+
+    @Test
+    void antiEntropyRequestsAndTheTombstoneRecordAreLaidOutAsDocumented() {
+        byte[] nonce = new byte[16];
+        Arrays.fill(nonce, (byte) 0xAB);
+        byte[] digests = SnapshotProtocol.digestsRequest(nonce, 1_800_000_000_000L, 1024, KEY.signer());
+        assertEquals(48, digests.length);
+        assertEquals("4b545344" + "ab".repeat(16) + "000001a3185c5000" + "00000400", HEX.formatHex(digests, 0, 32));
+        byte[] mac = new byte[16];
+        KEY.signer().sign(null, digests, 0, 32, mac, 0);
+        assertArrayEquals(mac, Arrays.copyOfRange(digests, 32, 48));
+
+        byte[] shards = SnapshotProtocol.shardsRequest(nonce, 1_800_000_000_000L, 1024, new int[] {3, 1023},
+                KEY.signer());
+        assertEquals(34 + 2 * 4 + 16, shards.length);
+        assertEquals("4b545353" + "ab".repeat(16) + "000001a3185c5000" + "00000400" + "0002" + "00000003" + "000003ff",
+                HEX.formatHex(shards, 0, 42));
+        KEY.signer().sign(null, shards, 0, 42, mac, 0);
+        assertArrayEquals(mac, Arrays.copyOfRange(shards, 42, 58));
+        assertEquals(shards.length, SnapshotProtocol.requestLength(shards, shards.length));
+        assertEquals(SnapshotProtocol.REQUEST_BYTES + 4, SnapshotProtocol.requestLength(digests, 28));
+
+        ByteBuffer record = ByteBuffer.allocate(64);
+        assertTrue(SyncRecords.putPeer(record, SyncRecords.TOMBSTONE, 0x0102030405060708L, 0x090A0B0C0D0E0F10L,
+                0x11121314, 4, 0x7F000001, 0, 0, 6881, false, false, 3));
+        assertEquals("06" + "00" + "03" + "0102030405060708090a0b0c0d0e0f1011121314" + "7f000001" + "1ae1",
+                HEX.formatHex(record.array(), 0, record.position()), "type TOMBSTONE, no flags, age 3, the peer");
+    }
 }

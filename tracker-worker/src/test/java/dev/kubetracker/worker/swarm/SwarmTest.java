@@ -89,10 +89,10 @@ class SwarmTest {
 
     private void apply(Announce announce) {
         if (swarm.cleanedMinute != now) {
-            swarm.expire(now, TIMEOUT);
+            swarm.expire(now, TIMEOUT, new ShardDigest(), 0, 0, 0);
         }
         reply.clear();
-        assertTrue(swarm.announce(announce, now, reply, true));
+        assertTrue(swarm.announce(announce, now, reply, true, new ShardDigest()));
     }
 
     private List<Visit> visits() {
@@ -203,7 +203,7 @@ class SwarmTest {
         announce(Peer.v6(V6_HIGH, 2, 1), false);
         now += 16;
 
-        assertEquals(5, swarm.expire(now, TIMEOUT));
+        assertEquals(5, swarm.expire(now, TIMEOUT, new ShardDigest(), 0, 0, 0));
         assertEquals(List.of(seeder(v4(2)), seeder(v4(4)), leecher(v4(11)), leecher(v4(13)),
                 leecher(Peer.v6(V6_HIGH, 2, 1))), visits());
         assertEquals(List.of(16, 16, 16, 16, 16), ages());
@@ -228,7 +228,7 @@ class SwarmTest {
         announce(Peer.v6(V6_HIGH, 7, 1), false);
         now += 16;
 
-        assertEquals(197, swarm.expire(now, TIMEOUT));
+        assertEquals(197, swarm.expire(now, TIMEOUT, new ShardDigest(), 0, 0, 0));
         assertEquals(List.of(seeder(v4(50)), leecher(v4(51)), leecher(Peer.v6(V6_HIGH, 7, 1))), visits());
         assertCounts(1, 2);
 

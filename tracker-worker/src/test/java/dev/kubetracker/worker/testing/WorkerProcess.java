@@ -190,6 +190,23 @@ public final class WorkerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGSTOP: the process freezes (its sockets keep receiving until their buffers are full). */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbye to siblings. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -184,6 +184,7 @@ class HttpRequestRouterSocketTest {
 
         assertTrue(get("127.0.0.1", "/stats?mode=tpbs&format=txt").text().contains(hex + ":2:1\n"));
         assertTrue(get("127.0.0.1", "/stats?mode=tpbs&format=txtp").text().contains(hex + ":2:1:0\n"));
+        assertEquals("standalone\n", get("127.0.0.1", "/stats?mode=cluster").text(), "no siblings, no cluster figures");
         byte[] bin = get("127.0.0.1", "/stats?mode=tpbs&format=bin").body();
         assertEquals(0, bin.length % 28);
         boolean found = false;
