@@ -62,7 +62,7 @@ public final class Membership {
      * Looks the names up again; siblings that appeared or left take effect at once. A lookup that fails
      * (timeout, server failure, no such name) keeps what that name gave last: a DNS hiccup must not cut
      * the cluster apart, and while this worker runs the headless Service holds at least its own address,
-     * so "no such name" is never the true answer. Called from one thread only.
+     * so "no such name" is never the true answer. Called by one thread at a time (start-up, then the refresher).
      */
     public void refresh() {
         Set<InetSocketAddress> found = new LinkedHashSet<>();
