@@ -40,6 +40,7 @@ public final class Cluster implements AutoCloseable {
     private final long senderId = new SecureRandom().nextLong();
     private final SyncStats stats = new SyncStats();
     private final SyncOutbox outbox = new SyncOutbox(OUTBOX_CHANGES);
+    private final HostLookup lookup;
     private final Membership membership;
     private final ScheduledExecutorService refresher;
     private final List<AgentRunner> runners;
@@ -50,7 +51,8 @@ public final class Cluster implements AutoCloseable {
         this.store = store;
         this.key = settings.key();
         InetSocketAddress bind = new InetSocketAddress(settings.host(), settings.port());
-        this.membership = new Membership(Membership.split(settings.peers()), settings.dns(), bind);
+        this.lookup = HostLookup.system();
+        this.membership = new Membership(Membership.split(settings.peers()), settings.dns(), bind, lookup);
         DatagramChannel syncChannel = bind.getAddress() instanceof java.net.Inet4Address
                 ? DatagramChannel.open(StandardProtocolFamily.INET) : DatagramChannel.open();
         ServerSocketChannel snapshotChannel = ServerSocketChannel.open();
@@ -61,6 +63,7 @@ public final class Cluster implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             syncChannel.close();
             snapshotChannel.close();
+            lookup.close();
             throw e;
         }
         membership.refresh();
@@ -132,6 +135,7 @@ public final class Cluster implements AutoCloseable {
     public void close() {
         refresher.shutdownNow();
         antiEntropy.close();
+        lookup.close();
         runners.forEach(AgentRunner::close); // each agent closes its own channel
     }
 }

@@ -6,16 +6,19 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * The siblings of this worker: a static {@code host:port} list, and/or every A and AAAA record of a
- * headless Service name (re-resolved periodically), minus this worker itself. The current list is an
- * immutable snapshot swapped on change.
+ * headless Service name (looked up again periodically, through a {@link HostLookup}), minus this worker
+ * itself. The current list is an immutable snapshot swapped on change.
  *
  * <p>"This worker" is the address its sync port is bound to: with a specific address only that address
  * (siblings may share the port on other addresses of the same machine, as 127.0.0.2 and 127.0.0.3 do);
@@ -26,17 +29,23 @@ public final class Membership {
 
     private final List<String> staticPeers;
     private final Optional<String> dnsName;
+    private final HostLookup lookup;
     private final InetAddress bindAddress;
     private final int ownPort;
+    /** Per configured name (a static peer or the DNS name), the addresses of its last successful lookup. */
+    private final Map<String, List<InetSocketAddress>> lastFound = new HashMap<>();
+    /** The names whose last lookup failed: each failure and recovery is logged once, not every refresh. */
+    private final Set<String> failing = new HashSet<>();
     private volatile List<InetSocketAddress> siblings = List.of();
 
     /** {@code bound} is where this worker's sync port listens (a resolved address, possibly the wildcard). */
-    public Membership(List<String> staticPeers, Optional<String> dnsName, InetSocketAddress bound) {
+    public Membership(List<String> staticPeers, Optional<String> dnsName, InetSocketAddress bound, HostLookup lookup) {
         if (bound.isUnresolved()) {
             throw new IllegalArgumentException("the sync port's bind address is not resolved: " + bound);
         }
         this.staticPeers = List.copyOf(staticPeers);
         this.dnsName = dnsName.filter(s -> !s.isBlank());
+        this.lookup = lookup;
         this.bindAddress = bound.getAddress();
         this.ownPort = bound.getPort();
     }
@@ -49,28 +58,23 @@ public final class Membership {
         return siblings;
     }
 
-    /** Resolves the names again; siblings that appeared or left take effect at once. */
+    /**
+     * Looks the names up again; siblings that appeared or left take effect at once. A lookup that fails
+     * (timeout, server failure, no such name) keeps what that name gave last: a DNS hiccup must not cut
+     * the cluster apart, and while this worker runs the headless Service holds at least its own address,
+     * so "no such name" is never the true answer. Called by one thread at a time (start-up, then the refresher).
+     */
     public void refresh() {
         Set<InetSocketAddress> found = new LinkedHashSet<>();
         for (String peer : staticPeers) {
             try {
                 InetSocketAddress address = parse(peer, ownPort);
-                for (InetAddress a : InetAddress.getAllByName(address.getHostString())) {
-                    add(found, new InetSocketAddress(a, address.getPort()));
-                }
-            } catch (UnknownHostException | IllegalArgumentException e) {
-                LOG.warnf("cluster peer %s not resolved: %s", peer, e.getMessage());
+                found.addAll(lookUp(peer, address.getHostString(), address.getPort()));
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("cluster peer %s ignored: %s", peer, e.getMessage());
             }
         }
-        if (dnsName.isPresent()) {
-            try {
-                for (InetAddress a : InetAddress.getAllByName(dnsName.get())) {
-                    add(found, new InetSocketAddress(a, ownPort));
-                }
-            } catch (UnknownHostException e) {
-                LOG.debugf("cluster service %s has no records yet", dnsName.get());
-            }
-        }
+        dnsName.ifPresent(name -> found.addAll(lookUp(name, name, ownPort)));
         List<InetSocketAddress> next = List.copyOf(found);
         if (!next.equals(siblings)) {
             LOG.infof("cluster siblings: %s", next);
@@ -78,9 +82,27 @@ public final class Membership {
         }
     }
 
-    private void add(Set<InetSocketAddress> found, InetSocketAddress candidate) {
-        if (!isSelf(candidate)) {
-            found.add(candidate);
+    /** The addresses {@code host} has now, or on failure those the entry had at its last successful lookup. */
+    private List<InetSocketAddress> lookUp(String entry, String host, int port) {
+        try {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (InetAddress a : lookup.addresses(host)) {
+                InetSocketAddress candidate = new InetSocketAddress(a, port);
+                if (!isSelf(candidate)) {
+                    addresses.add(candidate);
+                }
+            }
+            lastFound.put(entry, addresses);
+            if (failing.remove(entry)) {
+                LOG.infof("cluster name %s resolved again", host);
+            }
+            return addresses;
+        } catch (UnknownHostException e) {
+            List<InetSocketAddress> last = lastFound.getOrDefault(entry, List.of());
+            if (failing.add(entry)) {
+                LOG.warnf("cluster name %s not resolved (%s): keeping its last addresses %s", host, e.getMessage(), last);
+            }
+            return last;
         }
     }
 

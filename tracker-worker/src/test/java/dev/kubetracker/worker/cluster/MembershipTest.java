@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,7 @@ class MembershipTest {
 
     @Test
     void aWorkerBoundToOneAddressIsOnlyThatAddressSoSiblingsMayShareItsPort() {
-        Membership m = new Membership(List.of(), Optional.empty(), new InetSocketAddress("127.0.0.2", PORT));
+        Membership m = new Membership(List.of(), Optional.empty(), new InetSocketAddress("127.0.0.2", PORT), HostLookup.jdk());
         assertTrue(m.isSelf(new InetSocketAddress("127.0.0.2", PORT)));
         assertFalse(m.isSelf(new InetSocketAddress("127.0.0.1", PORT)));
         assertFalse(m.isSelf(new InetSocketAddress("127.0.0.3", PORT)));
@@ -51,7 +54,7 @@ class MembershipTest {
 
     @Test
     void aWorkerBoundToTheWildcardIsEveryLocalAddressOnItsPort() {
-        Membership m = new Membership(List.of(), Optional.empty(), new InetSocketAddress(PORT));
+        Membership m = new Membership(List.of(), Optional.empty(), new InetSocketAddress(PORT), HostLookup.jdk());
         assertTrue(m.isSelf(new InetSocketAddress("127.0.0.1", PORT)));
         assertTrue(m.isSelf(new InetSocketAddress("127.0.0.3", PORT)), "the wildcard listens on all of 127/8");
         assertTrue(m.isSelf(new InetSocketAddress("::1", PORT)));
@@ -62,9 +65,53 @@ class MembershipTest {
     @Test
     void staticSiblingsOnOtherLoopbackAddressesWithTheSamePortAreKept() {
         Membership m = new Membership(List.of("127.0.0.1:" + PORT, "127.0.0.2:" + PORT, "127.0.0.3:" + PORT),
-                Optional.empty(), new InetSocketAddress("127.0.0.1", PORT));
+                Optional.empty(), new InetSocketAddress("127.0.0.1", PORT), HostLookup.jdk());
         m.refresh();
         assertEquals(List.of(new InetSocketAddress("127.0.0.2", PORT), new InetSocketAddress("127.0.0.3", PORT)),
                 m.siblings());
+    }
+
+    /** Answers from a script the test changes: a list of literals, or null for a failed lookup. */
+    private static final class ScriptedLookup implements HostLookup {
+        volatile List<String> answer;
+
+        @Override
+        public List<InetAddress> addresses(String host) throws UnknownHostException {
+            List<String> now = answer;
+            if (now == null) {
+                throw new UnknownHostException(host + ": SERVFAIL");
+            }
+            List<InetAddress> out = new ArrayList<>();
+            for (String literal : now) {
+                out.add(InetAddress.getByName(literal));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aFailedLookupKeepsTheSiblingsTheNameHadAndTheNextAnswerReplacesThem() {
+        ScriptedLookup dns = new ScriptedLookup();
+        Membership m = new Membership(List.of(), Optional.of("tracker-sync"), new InetSocketAddress("10.0.0.1", PORT), dns);
+        m.refresh();
+        assertEquals(List.of(), m.siblings(), "no answer yet: no siblings");
+
+        dns.answer = List.of("10.0.0.1", "10.0.0.2", "10.0.0.3");
+        m.refresh();
+        List<InetSocketAddress> two = List.of(new InetSocketAddress("10.0.0.2", PORT), new InetSocketAddress("10.0.0.3", PORT));
+        assertEquals(two, m.siblings());
+
+        dns.answer = null;
+        m.refresh();
+        assertEquals(two, m.siblings(), "a failed lookup keeps the last answer");
+
+        dns.answer = List.of("10.0.0.1", "10.0.0.4", "10.0.0.3");
+        m.refresh();
+        assertEquals(List.of(new InetSocketAddress("10.0.0.4", PORT), new InetSocketAddress("10.0.0.3", PORT)),
+                m.siblings(), "a restarted sibling's new address replaces its old one at the next refresh");
     }
 }

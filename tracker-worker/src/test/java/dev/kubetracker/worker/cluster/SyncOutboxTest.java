@@ -39,7 +39,7 @@ class SyncOutboxTest {
             receiving.bind(new InetSocketAddress("127.0.0.1", 0)).configureBlocking(false);
             int port = ((InetSocketAddress) receiving.getLocalAddress()).getPort();
             Membership siblings = new Membership(List.of("127.0.0.1:" + port), Optional.empty(),
-                    new InetSocketAddress("127.0.0.1", 0));
+                    new InetSocketAddress("127.0.0.1", 0), HostLookup.jdk());
             siblings.refresh();
             SyncStats stats = new SyncStats();
             SyncSender sender = new SyncSender(outbox, siblings, KEY, 1, stats);

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A DNS server for a {@link TestNetwork}: dnsmasq in the hub namespace, on the bridge's addresses (which
  * every namespace's resolv.conf names), answering only the names the test publishes, from a hosts file
  * it rewrites; one name may have several A and AAAA records, as a Kubernetes headless Service has.
- * Nothing is forwarded upstream.
+ * Nothing is forwarded upstream; a name in the search domain that is not published is answered
+ * NXDOMAIN (so a resolver goes on to its next candidate, as with a Kubernetes cluster domain).
  */
 public final class NamespaceDns implements AutoCloseable {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -37,7 +38,7 @@ public final class NamespaceDns implements AutoCloseable {
         this.log = dir.resolve("dnsmasq.log");
         Files.writeString(hostsFile, "");
         List<String> command = hub.command("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                "--no-resolv", "--no-hosts", "--no-poll", "--addn-hosts=" + hostsFile, "--local-ttl=0",
+                "--no-resolv", "--no-hosts", "--no-poll", "--local=/" + TestNetwork.SEARCH_DOMAIN + "/", "--addn-hosts=" + hostsFile, "--local-ttl=0",
                 "--bind-interfaces", "--listen-address=" + hub.ipv4(), "--listen-address=" + hub.ipv6(),
                 "--port=53", "--pid-file=", "--user=root", "--log-facility=-", "--log-queries");
         this.dnsmasq = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

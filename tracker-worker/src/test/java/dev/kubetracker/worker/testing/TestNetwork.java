@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * JVM's own clients (RawHttp, UdpClient) then talk to the hosts' addresses directly, and the only
  * change to the root namespace is that interface and its two connected routes, which go away with the
  * hub. Every namespace's {@code /etc/resolv.conf} (bind-mounted by {@code ip netns exec} from
- * {@code /etc/netns/<name>/}) names the hub's bridge address, where {@link NamespaceDns} answers.
+ * {@code /etc/netns/<name>/}) names the hub's bridge address, where {@link NamespaceDns} answers, and,
+ * as a Kubernetes pod's does, a search domain ({@link #SEARCH_DOMAIN}) with {@code ndots:5}, so that a
+ * short name is completed with it.
  *
  * <p>Names carry the creating JVM's pid ({@code ktnet-<pid>-<n>-...}; the root veth {@code ktn<pid>x<n>}),
  * so that {@link #create} first removes what a killed earlier run left behind, once its pid is gone.
@@ -34,6 +36,8 @@ import java.util.stream.Stream;
  * the namespaces and removes the namespaces, their {@code /etc/netns} directories and the root veth.
  */
 public final class TestNetwork implements AutoCloseable {
+    /** The domain every namespace's resolv.conf searches: a name published in it resolves by its first label. */
+    public static final String SEARCH_DOMAIN = "netns.test";
     private static final String PREFIX = "ktnet-";
     private static final Pattern OURS = Pattern.compile("^" + PREFIX + "(\\d+)-");
     private static final Pattern OUR_ROOT_VETH = Pattern.compile("^\\d+: (ktn(\\d+)x\\d+)@");
@@ -208,7 +212,8 @@ public final class TestNetwork implements AutoCloseable {
     private void writeResolvConf(String ns) {
         try {
             Path dir = Files.createDirectories(NETNS_ETC.resolve(ns));
-            Files.writeString(dir.resolve("resolv.conf"), "nameserver " + hub.ipv4() + "\noptions timeout:1 attempts:2\n");
+            Files.writeString(dir.resolve("resolv.conf"), "nameserver " + hub.ipv4() + "\nsearch " + SEARCH_DOMAIN
+                    + "\noptions ndots:5 timeout:1 attempts:2\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
