@@ -6,7 +6,11 @@ import dev.kubetracker.worker.swarm.Announce;
 import dev.kubetracker.worker.swarm.AnnounceReply;
 import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,17 +29,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one change from a sibling costs a receiver, per record, from the datagram's bytes to the store:
- * size and magic checks, HMAC verify, replay guard, the well-formedness pass, parse and
- * {@link SwarmStore#announce} (what {@link SyncReceiver#handle} does; the receive syscall is not in it).
- * Each invocation applies a pass of {@link #DATAGRAMS} full datagrams (46 IPv4 records each, as the sender
- * packs them under load) to a store filled with the load generator's model, by default 1M peers over 100k
- * torrents. {@code reannounce}: records of peers the store holds (the steady state); {@code new-peer}:
- * peers it does not hold, on the model's torrents (removed again before the next pass, untimed).
+ * What one change from a sibling costs a receiver, per record, from the datagram to the store: size and
+ * magic checks, HMAC verify, replay guard, the well-formedness pass, parse and {@link SwarmStore#announce}
+ * ({@link SyncReceiver#handle}); with {@code through=socket} also the receive syscall, the datagrams
+ * waiting in a loopback socket as they would ({@link SyncReceiver#doWork}). Each invocation applies
+ * {@link #PASS} full datagrams (46 IPv4 records each, as the sender packs them under load), the next
+ * slice of a ring of {@link #RING} signed ones, to a store filled with the load generator's model (1M
+ * peers over 100k torrents by default). {@code reannounce}: records of peers the store holds (the steady
+ * state); {@code new-peer}: peers it does not hold, on the model's torrents (removed again, untimed,
+ * before the next pass).
  *
  * <p>It lives in the cluster package to reach the package-private receiver without widening the worker's
- * API. The datagrams are signed once; each pass gets a fresh receiver (so a fresh replay window) and is
- * handed the datagrams' own send time, so none is stale or replayed: the teardown checks that.
+ * API. Before each pass its datagrams get the current time and are signed again (untimed), and a fresh
+ * receiver (so a fresh replay window) takes them, so none is stale or replayed: the teardown checks that
+ * every record was applied. Run it with {@code -prof dev.kubetracker.bench.jmh.ThreadCpuProfiler} for the
+ * CPU time beside the wall clock.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,14 +52,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:+UseSerialGC"})
 public class SyncApplyBenchmark {
-    static final int DATAGRAMS = 1024;
+    /** Datagrams per invocation: as many as a loopback socket's default receive buffer holds. */
+    static final int PASS = 64;
+    static final int RING = 1024;
     static final int RECORDS_PER_DATAGRAM = SyncDatagram.MAX_RECORD_BYTES / SyncRecords.PEER4_RECORD_BYTES;
+    static final int RECORDS_PER_PASS = PASS * RECORDS_PER_DATAGRAM;
     private static final long SENDER_ID = 0x5EED;
     private static final long RECEIVER_ID = 0xACE;
     private static final int NEW_PEER_ADDRESSES = 0x0A000000; // 10.0.0.0/8: never a model peer's address
 
     @Param({"reannounce", "new-peer"})
     String change;
+
+    @Param({"bytes", "socket"})
+    String through;
 
     @Param("100000")
     int torrents;
@@ -61,13 +75,16 @@ public class SyncApplyBenchmark {
 
     private SwarmStore store;
     private ClusterKey key;
-    private final ByteBuffer[] datagrams = new ByteBuffer[DATAGRAMS];
-    private final Announce[] passPeers = new Announce[DATAGRAMS * RECORDS_PER_DATAGRAM];
+    private ClusterKey.Signer signer;
+    private final ByteBuffer[] datagrams = new ByteBuffer[RING];
+    private final Announce[] ringPeers = new Announce[RING * RECORDS_PER_DATAGRAM];
     private final AnnounceReply reply = new AnnounceReply(1);
     private long sentAt;
     private SyncStats stats;
     private SyncReceiver receiver;
-    private boolean passApplied;
+    private DatagramChannel inbound;
+    private DatagramChannel outbound;
+    private int pass = -1;
 
     @Setup(Level.Trial)
     public void fill() {
@@ -81,22 +98,22 @@ public class SyncApplyBenchmark {
         }
         SplittableRandom random = new SplittableRandom(7);
         boolean newPeers = change.equals("new-peer");
-        for (int i = 0; i < passPeers.length; i++) {
+        for (int i = 0; i < ringPeers.length; i++) {
             Announce a = new Announce();
             setModelPeer(a, model, random.nextInt(peers));
             if (newPeers) {
                 a.address4 = NEW_PEER_ADDRESSES | i; // same torrent, an address the store has not seen
             }
-            passPeers[i] = a;
+            ringPeers[i] = a;
         }
         key = new ClusterKey(new byte[32]);
-        ClusterKey.Signer signer = key.signer();
+        signer = key.signer();
         sentAt = System.currentTimeMillis();
         ByteBuffer records = ByteBuffer.allocate(SyncDatagram.MAX_RECORD_BYTES);
-        for (int d = 0; d < DATAGRAMS; d++) {
+        for (int d = 0; d < RING; d++) {
             records.clear();
             for (int r = 0; r < RECORDS_PER_DATAGRAM; r++) {
-                SyncRecords.putChange(records, passPeers[d * RECORDS_PER_DATAGRAM + r]);
+                SyncRecords.putChange(records, ringPeers[d * RECORDS_PER_DATAGRAM + r]);
             }
             datagrams[d] = ByteBuffer.allocate(SyncDatagram.MAX_BYTES);
             SyncDatagram.encode(datagrams[d], SENDER_ID, sentAt, d + 1, records, RECORDS_PER_DATAGRAM, signer);
@@ -112,36 +129,77 @@ public class SyncApplyBenchmark {
         a.left = model.isSeeder(peer) ? 0 : 1 << 20;
     }
 
+    @Setup(Level.Trial)
+    public void openSockets() throws IOException {
+        if (through.equals("socket")) {
+            inbound = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            inbound.configureBlocking(false);
+            outbound = DatagramChannel.open().connect(inbound.getLocalAddress());
+        }
+    }
+
     @Setup(Level.Invocation)
-    public void freshPass() {
-        if (passApplied && change.equals("new-peer")) {
-            for (Announce a : passPeers) {
+    public void nextPass() throws IOException {
+        if (pass >= 0 && change.equals("new-peer")) {
+            int first = firstDatagram() * RECORDS_PER_DATAGRAM;
+            for (int i = first; i < first + RECORDS_PER_PASS; i++) {
+                Announce a = ringPeers[i];
                 a.event = Announce.Event.STOPPED;
                 store.announce(a, reply);
                 a.event = Announce.Event.NONE;
             }
         }
+        pass++;
+        sentAt = System.currentTimeMillis(); // the receiver reads its own clock through the socket: keep them fresh
+        for (int d = firstDatagram(); d < firstDatagram() + PASS; d++) {
+            byte[] bytes = datagrams[d].array();
+            int macAt = SyncDatagram.macOffset(datagrams[d].limit());
+            datagrams[d].putLong(SyncDatagram.SENT_AT_OFFSET, sentAt);
+            signer.sign(null, bytes, 0, macAt, bytes, macAt);
+        }
         stats = new SyncStats();
-        receiver = new SyncReceiver(null, store, key, RECEIVER_ID, stats);
+        receiver = new SyncReceiver(inbound, store, key, RECEIVER_ID, stats);
+        if (outbound != null) {
+            for (int d = firstDatagram(); d < firstDatagram() + PASS; d++) {
+                outbound.write(datagrams[d].duplicate());
+            }
+        }
+    }
+
+    private int firstDatagram() {
+        return (pass * PASS) % RING;
     }
 
     @Benchmark
-    @OperationsPerInvocation(DATAGRAMS * RECORDS_PER_DATAGRAM)
-    public void applyPass() {
+    @OperationsPerInvocation(RECORDS_PER_PASS)
+    public void applyPass() throws IOException {
         long started = ThreadCpuProfiler.start();
-        for (ByteBuffer datagram : datagrams) {
-            receiver.handle(datagram, sentAt);
+        if (inbound == null) {
+            for (int d = firstDatagram(); d < firstDatagram() + PASS; d++) {
+                receiver.handle(datagrams[d], sentAt);
+            }
+        } else {
+            for (int received = 0, calls = 0; received < PASS && calls < 2 * PASS; calls++) {
+                received += receiver.doWork();
+            }
         }
-        ThreadCpuProfiler.stop(started, DATAGRAMS * RECORDS_PER_DATAGRAM);
+        ThreadCpuProfiler.stop(started, RECORDS_PER_PASS);
     }
 
     @TearDown(Level.Invocation)
     public void checkEveryRecordApplied() {
-        passApplied = true;
-        long expected = (long) DATAGRAMS * RECORDS_PER_DATAGRAM;
+        long expected = RECORDS_PER_PASS;
         if (stats.recordsReceived() != expected || stats.recordsRefusedFor(SyncStats.Source.SYNC) != 0) {
             throw new IllegalStateException("a pass applied " + stats.recordsReceived() + " of " + expected
                     + " records, refused " + stats.recordsRefusedFor(SyncStats.Source.SYNC));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void closeSockets() throws IOException {
+        if (inbound != null) {
+            inbound.close();
+            outbound.close();
         }
     }
 }
