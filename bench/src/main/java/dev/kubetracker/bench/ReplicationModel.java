@@ -67,10 +67,14 @@ public record ReplicationModel(double localNanos, double sendFixedNanos, double 
         return perAnnounce == 0 ? Double.POSITIVE_INFINITY : capacity * 1e9 / perAnnounce;
     }
 
-    /** The first cluster size whose next pod adds less than {@code gain} (0.1: 10%) to the cluster's rate. */
-    public int podsWhereGrowthStops(int cores, double gain) {
+    /**
+     * The first cluster size whose next pod adds less than {@code fraction} (0.1: a tenth) of what one pod
+     * alone takes: from there a pod's worth of hardware buys less than that fraction of a pod's announces.
+     */
+    public int podsWhereGrowthStops(int cores, double fraction) {
+        double onePod = clusterRate(1, cores);
         for (int pods = 1; pods < 10_000; pods++) {
-            if (clusterRate(pods + 1, cores) < (1 + gain) * clusterRate(pods, cores)) {
+            if (clusterRate(pods + 1, cores) - clusterRate(pods, cores) < fraction * onePod) {
                 return pods;
             }
         }
@@ -95,9 +99,10 @@ public record ReplicationModel(double localNanos, double sendFixedNanos, double 
             }
             b.append('\n');
         }
-        b.append("| growth stops (next pod < +10%) at |");
+        b.append("| the next pod adds < 10% of one pod's rate from |");
         for (int c : cores) {
-            b.append(String.format(Locale.ROOT, " %d pods |", podsWhereGrowthStops(c, 0.1)));
+            int stop = podsWhereGrowthStops(c, 0.1);
+            b.append(String.format(Locale.ROOT, " %d pod%s |", stop, stop == 1 ? "" : "s"));
         }
         b.append('\n');
         return b.toString();

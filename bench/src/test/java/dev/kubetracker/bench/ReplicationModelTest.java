@@ -46,11 +46,11 @@ class ReplicationModelTest {
     }
 
     @Test
-    void growthStopsAtTheFirstPodThatAddsLessThanTheGain() {
-        // one core: R(n) = 1e6 n / (n + 8), so R(n+1)/R(n) < 1.1 from n = 6 (n = 5 still gains 10.4%)
+    void growthStopsWhereTheNextPodAddsLessThanATenthOfOnePod() {
+        // one core: R(n) = 1e6 n / (n + 8), one pod alone 111,111/s; R(n+1) - R(n) = 8e6 / ((n + 9)(n + 8))
         ReplicationModel model = new ReplicationModel(9_000, 0, 0, 1_000, false);
-        assertEquals(6, model.podsWhereGrowthStops(1, 0.1));
-        assertTrue(model.clusterRate(6, 1) / model.clusterRate(5, 1) >= 1.1);
+        assertEquals(19, model.podsWhereGrowthStops(1, 0.1));
+        assertTrue(model.clusterRate(19, 1) - model.clusterRate(18, 1) >= 0.1 * model.clusterRate(1, 1));
     }
 
     @Test
@@ -58,7 +58,7 @@ class ReplicationModelTest {
         String table = new ReplicationModel(5_000, 0, 0, 1_000, false).table(new int[] {1, 10}, new int[] {1, 8});
         assertTrue(table.startsWith("| pods | 1 core | 8 cores |\n|---|---|---|\n| 1 | 200,000 | 1,600,000 |\n"), table);
         assertTrue(table.contains("| 10 | 714,286 | 1,111,111 (r) |"), table);
-        assertTrue(table.contains("| growth stops (next pod < +10%) at |"), table);
+        assertTrue(table.contains("| the next pod adds < 10% of one pod's rate from | "), table);
     }
 
     @Test
