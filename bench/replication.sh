@@ -8,7 +8,8 @@
 # process started here is stopped on exit. Loopback only.
 #
 # Before the runs the model's peers announce once (--fill at FILL_RATE); the runs re-announce them in turn
-# (--reannounce), the steady state. About 45 s per k.
+# (--reannounce), the steady state. 1-3 minutes per k (the fill is most of it; 10 minutes in all on the
+# busy 2-core VM of bench/RESULTS.md).
 #
 # Knobs (environment): SIBLINGS="0 1 2 4" RUNS=3 RATE=30000 (announces/s) DURATION=8s TORRENTS=50000
 #   PEERS=500000 FILL_RATE=60000 TRACKER_CPU=1 LOAD_CPU=0 BASE_PORT=37300 (worker i: BASE_PORT+10i UDP, +1 management,
