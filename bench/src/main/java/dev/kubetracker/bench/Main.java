@@ -45,6 +45,9 @@ public final class Main {
                        --torrents 1m --seed 42
               check-scrape FILE [--gzip]   checks a full scrape is complete bencode; prints a JSON line
               compare FILE [--ours kubetracker --theirs opentracker]   Markdown table of medians and ratios
+              replication-model   cluster announces/s of full replication from measured costs (ns of CPU)
+                       --local-ns (a local announce) --send-ns (per change) --send-per-sibling-ns --apply-ns
+                       --pods 1,2,3,5,10,20 --cores 1,2,4,8; a second table with the apply on every core
               jmh [JMH options]   the micro-benchmarks (e.g. `jmh -f 1 -wi 3 -i 5 StoreBenchmark`)
             """;
 
@@ -65,6 +68,7 @@ public final class Main {
                 case "hashes" -> hashes(new Args(rest), System.out);
                 case "check-scrape" -> checkScrape(rest);
                 case "compare" -> compare(rest);
+                case "replication-model" -> replicationModel(new Args(rest), System.out);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest);
                 default -> throw new IllegalArgumentException("unknown command: " + command);
             }
@@ -123,6 +127,38 @@ public final class Main {
             w.flush();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static void replicationModel(Args args, PrintStream out) {
+        ReplicationModel model = new ReplicationModel(required(args, "local-ns"), required(args, "send-ns"),
+                required(args, "send-per-sibling-ns"), required(args, "apply-ns"), false);
+        int[] pods = integers(args.string("pods", "1,2,3,5,10,20"));
+        int[] cores = integers(args.string("cores", "1,2,4,8"));
+        args.checkAllUsed();
+        out.println("Full replication as built (one receiver thread, one sender thread; (r): the receiver thread is "
+                + "the bound, (s): the sender thread):");
+        out.println();
+        out.print(model.table(pods, cores));
+        out.println();
+        out.println("With the apply spread over every core (not built):");
+        out.println();
+        out.print(model.withMultiThreadedApply().table(pods, cores));
+    }
+
+    private static double required(Args args, String name) {
+        double value = args.decimal(name, Double.NaN);
+        if (Double.isNaN(value)) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    private static int[] integers(String commaSeparated) {
+        try {
+            return Arrays.stream(commaSeparated.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a comma-separated list of numbers: " + commaSeparated);
         }
     }
 
