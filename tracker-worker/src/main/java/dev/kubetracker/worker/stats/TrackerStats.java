@@ -242,7 +242,7 @@ public final class TrackerStats {
             digest ^= store.digest(shard);
         }
         // Equal on siblings that hold the same peers (address, port, seeder bit): one line to compare pods by.
-        s.append("peers_digest ").append(String.format("%016x", digest)).append('\n');
+        s.append("state_digest ").append(String.format("%016x", digest)).append('\n');
         line(s, "datagrams_received", c.datagramsReceived());
         line(s, "datagrams_lost", c.datagramsLost());
         for (SyncStats.Drop reason : SyncStats.Drop.values()) {

@@ -2,10 +2,12 @@ package dev.kubetracker.worker.swarm;
 
 /**
  * The digest of one store shard: the XOR of a strong 64-bit mix of every peer present (info hash,
- * family, address, port, seeder bit), so it is independent of order and kept up to date by toggling
- * one peer in or out. Age, COMPLETED and FROM_SYNC are left out: siblings holding the same peers agree
- * however the peers reached them. Siblings compare these to find shards that differ (anti-entropy).
- * Guarded by its shard's lock.
+ * family, address, port, seeder bit) and of every torrent's download count (when not 0), so it is
+ * independent of order and kept up to date by toggling one peer or count in or out. Age, COMPLETED and
+ * FROM_SYNC are left out: siblings holding the same peers and counts agree however they reached them.
+ * Counts are in because they are repaired by maximum only when a shard is pulled: a shard whose peers
+ * agree but whose counts do not must still differ. Siblings compare these to find shards that differ
+ * (anti-entropy). Guarded by its shard's lock.
  */
 public final class ShardDigest {
     long value;
@@ -16,6 +18,22 @@ public final class ShardDigest {
     /** Toggles a peer in or out of the digest. For IPv4, {@code high} holds the address and {@code low} is 0. */
     void toggle(long hashHigh, long hashMiddle, int hashLow, int family, long high, long low, int port, boolean seeder) {
         value ^= mix(hashHigh, hashMiddle, hashLow, family, high, low, port, seeder);
+    }
+
+    /** Toggles a torrent's download count in or out of the digest; a count of 0 is no term. */
+    void toggleCount(long hashHigh, long hashMiddle, int hashLow, int downloaded) {
+        if (downloaded != 0) {
+            // family 0 keeps a count's term apart from every peer's
+            value ^= mix(hashHigh, hashMiddle, hashLow, 0, downloaded & 0xFFFF_FFFFL, 0, 0, false);
+        }
+    }
+
+    /** Moves a torrent's count term from {@code before} to {@code after}. */
+    void changeCount(long hashHigh, long hashMiddle, int hashLow, int before, int after) {
+        if (before != after) {
+            toggleCount(hashHigh, hashMiddle, hashLow, before);
+            toggleCount(hashHigh, hashMiddle, hashLow, after);
+        }
     }
 
     /** Toggles the record at {@code index} of a family's peer array. */

@@ -212,8 +212,8 @@ final class Swarm {
 
     /**
      * Merges a sibling's record of a peer seen {@code ageMinutes} ago (anti-entropy): the newer record
-     * gives the last-seen minute and the seeder bit, on a tie the seeder bit wins, COMPLETED is OR'ed (the
-     * download counts merge apart, by maximum). A peer not here is added as learned by sync, unless
+     * gives the last-seen minute and the seeder bit, on a tie the seeder bit wins, COMPLETED is OR'ed; a
+     * COMPLETED this worker did not hold counts one download here (a completion it never heard of). A peer not here is added as learned by sync, unless
      * {@code mayAddPeer} is false. The caller has cleaned the swarm this minute. For IPv4 {@code high}
      * holds the address.
      */
@@ -231,6 +231,9 @@ final class Swarm {
                 return Merge.REFUSED;
             }
             int added = (flags & PeerRecord.COMPLETED) | (theirSeeder ? PeerRecord.SEEDER : 0) | PeerRecord.FROM_SYNC;
+            if ((added & PeerRecord.COMPLETED) != 0) {
+                downloaded++; // a completion this worker never heard of
+            }
             put(v6, -1, false, theirSeeder, w0, w1, w2, PeerRecord.withFlagsAndMinute(v6 ? w2 : w0, added, stamp),
                     digest, hashHigh, hashMiddle, hashLow);
             return Merge.ADDED;
@@ -246,6 +249,9 @@ final class Swarm {
                 ageMinutes < ourAge ? stamp : PeerRecord.minute(oldTail));
         if (tail == oldTail && seeder == ourSeeder) {
             return Merge.KEPT;
+        }
+        if ((oldFlags & PeerRecord.COMPLETED) == 0 && (merged & PeerRecord.COMPLETED) != 0) {
+            downloaded++; // a completion this worker never heard of
         }
         put(v6, old, ourSeeder, seeder, w0, w1, w2, tail, digest, hashHigh, hashMiddle, hashLow);
         return Merge.UPDATED;

@@ -189,6 +189,7 @@ public final class SwarmStore {
         shard.seeders += swarm.seeders() - seeders;
         shard.leechers += swarm.leechers() - leechers;
         shard.completed += swarm.downloaded - downloaded;
+        shard.digest.changeCount(h, m, l, downloaded, swarm.downloaded);
         if (swarm.isEmpty() && swarm.downloaded == 0) {
             table.remove(h, m, l); // a peerless torrent with a count stays a while
             account(shard, table.bytes() - tableBytes - swarmBytes);
@@ -251,6 +252,7 @@ public final class SwarmStore {
             }
             if (swarm != null && downloaded > swarm.downloaded) {
                 shard.completed += downloaded - swarm.downloaded;
+                shard.digest.changeCount(high, middle, low, swarm.downloaded, downloaded);
                 swarm.downloaded = downloaded;
             }
             return true;
@@ -321,6 +323,7 @@ public final class SwarmStore {
                     shard.seeders -= swarm.seeders();
                     shard.leechers -= swarm.leechers();
                     swarm.toggleAll(shard.digest, h, m, l);
+                    shard.digest.toggleCount(h, m, l, swarm.downloaded);
                     account(shard, -swarm.bytes());
                     removed[0]++;
                     return true;
@@ -348,6 +351,9 @@ public final class SwarmStore {
                     shard.leechers += swarm.leechers() - leechers;
                     boolean gone = swarm.isEmpty()
                             && (swarm.downloaded == 0 || now - swarm.lastActiveMinute > retentionMinutes);
+                    if (gone) {
+                        shard.digest.toggleCount(h, m, l, swarm.downloaded);
+                    }
                     account(shard, (gone ? 0 : swarm.bytes()) - before);
                     return gone;
                 });
@@ -375,6 +381,7 @@ public final class SwarmStore {
         ShardDigest fresh = new ShardDigest();
         forEachPeer(shardIndex, (h, m, l, family, address4, high, low, port, flags, age) -> fresh.toggle(h, m, l,
                 family, family == 6 ? high : address4 & 0xFFFF_FFFFL, low, port, (flags & PeerRecord.SEEDER) != 0));
+        forEachTorrent(shardIndex, (h, m, l, seeders, leechers, downloaded) -> fresh.toggleCount(h, m, l, downloaded));
         return fresh.value;
     }
 
@@ -405,8 +412,10 @@ public final class SwarmStore {
     /**
      * One shard's merge with a sibling's copy, a state-based merge (commutative, idempotent): per peer,
      * the newer record wins ({@link Swarm#mergePeer}); peers on one side only are kept (union), unless a
-     * tombstone of either side is strictly newer than the peer's newest last-seen minute; download counts
-     * by maximum. Peers only the sibling holds obey the access list and the budget (refused and counted);
+     * tombstone of either side is strictly newer than the peer's newest last-seen minute. Download counts:
+     * a COMPLETED learned from the sibling counts one here, then the larger of that and the sibling's count
+     * wins, max(ours + completions only they knew, theirs), which repairs two workers that each lost a
+     * different completion (a sibling's frame lists a shard's peers before its counts). Peers only the sibling holds obey the access list and the budget (refused and counted);
      * expired ones are skipped. Pulled tombstones join the local ring. Ages are relative minutes, so the
      * two clocks need not agree.
      */
@@ -455,6 +464,7 @@ public final class SwarmStore {
             }
             int seeders = swarm.seeders();
             int leechers = swarm.leechers();
+            int downloaded = swarm.downloaded;
             if (swarm.cleanedMinute != now) {
                 swarm.expire(now, peerTimeoutMinutes, shard.digest, h, m, l);
             }
@@ -465,7 +475,7 @@ public final class SwarmStore {
             } else if (outcome == Swarm.Merge.REFUSED) {
                 refused++;
             }
-            settle(shard, h, m, l, swarm, seeders, leechers, swarm.downloaded, tableBytes, swarmBytes);
+            settle(shard, h, m, l, swarm, seeders, leechers, downloaded, tableBytes, swarmBytes);
         }
 
         /** A sibling's tombstone: the peer stopped {@code ageMinutes} ago. */

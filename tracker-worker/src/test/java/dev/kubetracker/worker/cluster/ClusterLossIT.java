@@ -85,7 +85,7 @@ class ClusterLossIT {
 
     /** What a worker holds: every torrent's counts in hash order, and the digest of every peer it holds. */
     private static String state(int worker) throws IOException {
-        String digest = cluster(worker).lines().filter(l -> l.startsWith("peers_digest ")).findFirst().orElseThrow();
+        String digest = cluster(worker).lines().filter(l -> l.startsWith("state_digest ")).findFirst().orElseThrow();
         return digest + "\n" + RawHttp.get("127.0.0.1", CLIENT[worker], "/stats?mode=tpbs&format=txtp").text();
     }
 

@@ -67,7 +67,7 @@ class ShardDigestTest {
     }
 
     @Test
-    void theDigestIgnoresAgeAndCompletionButNotTheSeederBit() {
+    void theDigestCoversPeersSeederBitsAndCountsButNotAgeOrTheCompletedFlag() {
         SwarmStore store = new SwarmStore(1, TIMEOUT, () -> now);
         Announce a = randomAnnounce();
         a.event = Announce.Event.STARTED;
@@ -75,15 +75,21 @@ class ShardDigestTest {
         store.announce(a, reply);
         long leecher = store.digest(0);
         now += 3;
+        a.event = Announce.Event.NONE;
         store.announce(a, reply);
         assertEquals(leecher, store.digest(0), "a re-announce later");
         a.left = 0;
-        a.event = Announce.Event.COMPLETED;
         store.announce(a, reply);
         long seeder = store.digest(0);
         assertNotEquals(leecher, seeder, "the seeder bit counts");
+        a.event = Announce.Event.COMPLETED;
+        store.announce(a, reply);
+        assertNotEquals(seeder, store.digest(0), "the download count counts");
         a.event = Announce.Event.STOPPED;
         store.announce(a, reply);
-        assertEquals(0, store.digest(0), "an empty shard");
+        SwarmStore countOnly = new SwarmStore(1, TIMEOUT, () -> now);
+        countOnly.mergeDownloaded(a.infoHash.high, a.infoHash.middle, a.infoHash.low, 1);
+        assertNotEquals(0, store.digest(0), "the peer left, its torrent's count stays");
+        assertEquals(countOnly.digest(0), store.digest(0), "what is left is the count alone");
     }
 }

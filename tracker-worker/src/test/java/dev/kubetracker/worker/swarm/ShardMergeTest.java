@@ -120,4 +120,23 @@ class ShardMergeTest {
         assertFalse(StoreDumps.dump(a).isEmpty());
         assertSameState();
     }
+
+    @Test
+    void completionsLostOnDifferentSidesAreBothCounted() {
+        long hash = 7L << 58;
+        apply(a, b, announce(hash, 1, Announce.Event.STARTED, 100), false);
+        apply(b, a, announce(hash, 2, Announce.Event.STARTED, 100), false);
+        apply(a, b, announce(hash, 1, Announce.Event.COMPLETED, 0), true); // b never hears of it
+        apply(b, a, announce(hash, 2, Announce.Event.COMPLETED, 0), true); // nor a of this one
+        assertEquals(1, a.completed());
+        assertEquals(1, b.completed());
+        pullEveryShard(a, b);
+        pullEveryShard(b, a);
+        assertEquals(2, a.completed(), "by maximum alone both would stay at one");
+        assertEquals(2, b.completed());
+        assertSameState();
+        pullEveryShard(a, b);
+        assertEquals(2, a.completed(), "a merge again counts nothing twice");
+    }
+
 }
