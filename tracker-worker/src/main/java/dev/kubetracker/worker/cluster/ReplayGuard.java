@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Refuses replayed sync datagrams: per sender id, the highest sequence seen and a 64-wide window of
  * the ones just below it (as IPsec does), so late or reordered datagrams pass once and repeats never.
- * Senders silent for ten minutes are forgotten when the table grows. Used by the receiver thread only.
+ * Senders silent for ten minutes are forgotten when the table is full, and if none is, the one heard from
+ * longest ago (only holders of the cluster key get here, but the table stays bounded whatever they send).
+ * Used by the receiver thread only.
  *
  * <p>It also counts loss: a sequence that leaves the window without having arrived, and the sequences a
  * jump skips past the window, are lost. Sequences before the first one seen from a sender are not: a
@@ -83,10 +85,22 @@ final class ReplayGuard {
     }
 
     private void forgetSilent(long nowMillis) {
-        for (Iterator<Window> it = senders.values().iterator(); it.hasNext(); ) {
-            if (nowMillis - it.next().lastMillis > FORGET_MILLIS) {
+        Map.Entry<Long, Window> longestSilent = null;
+        for (Iterator<Map.Entry<Long, Window>> it = senders.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Window> e = it.next();
+            if (nowMillis - e.getValue().lastMillis > FORGET_MILLIS) {
                 it.remove();
+            } else if (longestSilent == null || e.getValue().lastMillis < longestSilent.getValue().lastMillis) {
+                longestSilent = e;
             }
         }
+        if (senders.size() >= MAX_SENDERS && longestSilent != null) {
+            senders.remove(longestSilent.getKey());
+        }
+    }
+
+    /** Senders remembered (for tests). */
+    int senders() {
+        return senders.size();
     }
 }

@@ -72,4 +72,15 @@ class ReplayGuardTest {
         }
         assertEquals(1, lost.sum(), "only the second sender's 1,000,001");
     }
+
+    @Test
+    void theSenderTableStaysBoundedWhenEverySenderIsActive() {
+        for (long sender = 1; sender <= 5_000; sender++) {
+            assertTrue(guard.accept(sender, 1, NOW + sender), "sender " + sender);
+        }
+        assertEquals(1024, guard.senders());
+        assertTrue(guard.accept(5_000, 2, NOW + 5_001), "the most recent sender is still known");
+        assertFalse(guard.accept(5_000, 2, NOW + 5_002), "and its repeats refused");
+    }
+
 }
