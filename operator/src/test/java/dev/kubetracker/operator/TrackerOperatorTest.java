@@ -271,53 +271,53 @@ class TrackerOperatorTest {
 
     @Test
     void networkPolicyAndSplitServicesFollowTheSpecAndGoWhenTurnedOff() {
-        client.resource(tracker("eta")).create();
-        NetworkPolicy policy = awaitResource(NetworkPolicy.class, "eta");
-        assertOwnedBy(get("eta"), policy);
+        client.resource(tracker("nu")).create();
+        NetworkPolicy policy = awaitResource(NetworkPolicy.class, "nu");
+        assertOwnedBy(get("nu"), policy);
         assertEquals(3, policy.getSpec().getIngress().size(), "client, sync, management");
-        assertNull(client.services().inNamespace(NS).withName("eta-udp").get(), "Mixed mode: one client Service");
+        assertNull(client.services().inNamespace(NS).withName("nu-udp").get(), "Mixed mode: one client Service");
 
-        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("eta").edit(t -> {
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("nu").edit(t -> {
             t.getSpec().getNetworkPolicy().setEnabled(false);
             t.getSpec().getService().setMode(TrackerSpec.ServiceMode.Split);
             return t;
         }));
-        Service udp = awaitResource(Service.class, "eta-udp");
+        Service udp = awaitResource(Service.class, "nu-udp");
         assertEquals(List.of("udp/UDP/6969"), ports(udp));
-        assertOwnedBy(get("eta"), udp);
-        // That "eta" loses its UDP port is ClientServicesTest's: the tests run without server-side apply,
+        assertOwnedBy(get("nu"), udp);
+        // That "nu" loses its UDP port is ClientServicesTest's: the tests run without server-side apply,
         // whose matcher takes a list item missing from desired() for a server default and keeps it.
-        awaitValue(() -> client.network().networkPolicies().inNamespace(NS).withName("eta").get() == null
+        awaitValue(() -> client.network().networkPolicies().inNamespace(NS).withName("nu").get() == null
                 ? Boolean.TRUE : null);
 
-        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("eta").edit(t -> {
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("nu").edit(t -> {
             t.getSpec().getService().setMode(TrackerSpec.ServiceMode.Mixed);
             return t;
         }));
-        awaitValue(() -> client.services().inNamespace(NS).withName("eta-udp").get() == null ? Boolean.TRUE : null);
+        awaitValue(() -> client.services().inNamespace(NS).withName("nu-udp").get() == null ? Boolean.TRUE : null);
     }
 
     @Test
     void keysAUserRotatesInTheSecretAreNeverOverwritten() {
-        client.resource(tracker("theta")).create();
-        awaitResource(Secret.class, "theta-keys");
+        client.resource(tracker("xi")).create();
+        awaitResource(Secret.class, "xi-keys");
         String next = Base64.getEncoder().encodeToString("a new cluster key of 32 bytes!!!".getBytes());
-        client.secrets().inNamespace(NS).withName("theta-keys").edit(s -> {
+        client.secrets().inNamespace(NS).withName("xi-keys").edit(s -> {
             s.getData().put(TrackerResources.CLUSTER_ACCEPTED_KEY, next);
             return s;
         });
         // a spec change makes the operator reconcile (and roll the pods) with the edited Secret in place
-        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("theta").edit(t -> {
+        onConflictRetry(() -> client.resources(Tracker.class).inNamespace(NS).withName("xi").edit(t -> {
             t.getSpec().getAnnounce().setInterval("20m");
             return t;
         }));
         StatefulSet rolled = awaitValue(() -> {
-            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("theta").get();
+            StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("xi").get();
             return s != null && "20m".equals(env(s).get("TRACKER_ANNOUNCE_INTERVAL")) ? s : null;
         });
         assertEquals(TrackerResources.KEYS_MOUNT + "/" + TrackerResources.CLUSTER_ACCEPTED_KEY,
                 env(rolled).get("TRACKER_CLUSTER_ACCEPTED_KEY_FILE"));
-        assertEquals(next, client.secrets().inNamespace(NS).withName("theta-keys").get().getData()
+        assertEquals(next, client.secrets().inNamespace(NS).withName("xi-keys").get().getData()
                 .get(TrackerResources.CLUSTER_ACCEPTED_KEY));
     }
 
