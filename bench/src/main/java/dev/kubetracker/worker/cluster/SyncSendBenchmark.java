@@ -69,7 +69,7 @@ public class SyncSendBenchmark {
         }
         // Bound to port 0: no sibling is taken for this worker itself.
         Membership membership = new Membership(addresses, Optional.empty(),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), HostLookup.jdk()); // literals only
         membership.refresh();
         if (membership.siblings().size() != siblings) {
             throw new IllegalStateException("expected " + siblings + " siblings, got " + membership.siblings());
