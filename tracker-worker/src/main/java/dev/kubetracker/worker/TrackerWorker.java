@@ -87,6 +87,7 @@ public class TrackerWorker {
         TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE),
                 limits);
         TrackerMetrics.bind(registry, counters, store);
+        TrackerMetrics.bindReadiness(registry, this::isServing);
         accessList = startAccessList(factory.accessListFile());
 
         sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("tracker-sweep", true));

@@ -11,6 +11,7 @@ import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.BooleanSupplier;
 
 /**
  * Publishes the worker's counters and store sizes to Micrometer (Prometheus at {@code /q/metrics}).
@@ -67,6 +68,13 @@ public final class TrackerMetrics {
                 .register(registry);
         FunctionCounter.builder("tracker.downloads.completed", store, SwarmStore::completed)
                 .description("Completed downloads counted (once per peer)").register(registry);
+    }
+
+    /** What {@code /q/health/ready} says, as a gauge, so that an alert sees a worker stuck not ready. */
+    public static void bindReadiness(MeterRegistry registry, BooleanSupplier serving) {
+        Gauge.builder("tracker.ready", serving, s -> s.getAsBoolean() ? 1 : 0)
+                .description("1 when the worker is ready (client ports listen, snapshot loaded), else 0")
+                .register(registry);
     }
 
     public static void bindCluster(MeterRegistry registry, Cluster cluster) {
