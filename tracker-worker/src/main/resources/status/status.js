@@ -5,11 +5,18 @@ const WIDTH = 560, HEIGHT = 220;
 
 const charts = {};
 
+// A series with a third element is drawn on its own scale, with its axis on the right.
 function chart(id, title, series) {
+  const axes = [{}, { size: 60 }];
+  for (const [, stroke, scale] of series) {
+    if (scale) {
+      axes.push({ scale, side: 1, size: 60, stroke, grid: { show: false } });
+    }
+  }
   const opts = {
     title, width: WIDTH, height: HEIGHT,
-    series: [{}].concat(series.map(([label, stroke]) => ({ label, stroke, width: 2 }))),
-    axes: [{}, { size: 60 }],
+    series: [{}].concat(series.map(([label, stroke, scale]) => ({ label, stroke, width: 2, scale: scale || "y" }))),
+    axes,
   };
   charts[id] = new uPlot(opts, [[]].concat(series.map(() => [])), document.getElementById(id));
 }
@@ -66,7 +73,7 @@ async function poll() {
 }
 
 chart("chart-announces", "Announces/s", [["HTTP", "#1f77b4"], ["UDP", "#ff7f0e"]]);
-chart("chart-peers", "Peers and torrents", [["seeders", "#2ca02c"], ["leechers", "#d62728"], ["torrents", "#9467bd"]]);
+chart("chart-peers", "Peers and torrents", [["seeders", "#2ca02c"], ["leechers", "#d62728"], ["torrents", "#9467bd", "torrents"]]);
 chart("chart-refusals", "Refusals/s", [["refused", "#d62728"]]);
 chart("chart-sync", "Sync (records/s, datagrams/s)", [["received", "#1f77b4"], ["sent", "#ff7f0e"],
   ["lost", "#d62728"], ["dropped", "#8c564b"]]);
