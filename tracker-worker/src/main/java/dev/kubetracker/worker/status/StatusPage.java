@@ -6,9 +6,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.Properties;
 
 /**
  * The status page on the management port, for people without Grafana: {@code /status} (HTML and its
@@ -19,17 +22,19 @@ import java.io.UncheckedIOException;
 @ApplicationScoped
 public class StatusPage {
     public static final String PATH = "/status";
-    private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** The webjar names its version here; the pom is the one place that version is written. */
+    private static final String UPLOT_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
 
     private volatile StatusReadings readings;
     private volatile StatusHistory history;
 
     void routes(@Observes ManagementInterface management) {
         Router router = management.router();
+        String uplot = "META-INF/resources/webjars/uplot/" + webjarVersion() + "/dist/";
         serve(router, PATH, "status/index.html", "text/html; charset=utf-8");
         serve(router, PATH + "/status.js", "status/status.js", "text/javascript; charset=utf-8");
-        serve(router, PATH + "/uPlot.iife.min.js", UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8");
-        serve(router, PATH + "/uPlot.min.css", UPLOT + "uPlot.min.css", "text/css; charset=utf-8");
+        serve(router, PATH + "/uPlot.iife.min.js", uplot + "uPlot.iife.min.js", "text/javascript; charset=utf-8");
+        serve(router, PATH + "/uPlot.min.css", uplot + "uPlot.min.css", "text/css; charset=utf-8");
         router.get(PATH + "/data").handler(this::data);
     }
 
@@ -59,6 +64,16 @@ public class StatusPage {
         Buffer body = Buffer.buffer(read(resource));
         router.get(path).handler(rc -> rc.response().putHeader("Content-Type", contentType)
                 .putHeader("Cache-Control", "no-cache").end(body));
+    }
+
+    private static String webjarVersion() {
+        Properties pom = new Properties();
+        try {
+            pom.load(new ByteArrayInputStream(read(UPLOT_POM)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + UPLOT_POM, e);
+        }
+        return Objects.requireNonNull(pom.getProperty("version"), "no version in " + UPLOT_POM);
     }
 
     private static byte[] read(String resource) {

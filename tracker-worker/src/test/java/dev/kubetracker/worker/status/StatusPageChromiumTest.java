@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,10 +44,16 @@ class StatusPageChromiumTest {
         Prerequisites.require(Files.isExecutable(CHROMIUM), "chromium is not installed: apt-get install chromium");
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
-        Thread load = new Thread(() -> announceUntilStopped(stop, sent), "status-page-load");
+        AtomicReference<Exception> loadFailure = new AtomicReference<>();
+        Thread load = new Thread(() -> announceUntilStopped(stop, sent, loadFailure), "status-page-load");
         load.start();
         try {
-            Await.until("the load has begun", Duration.ofSeconds(30), () -> sent.get() > 500);
+            Await.until("the load has begun", Duration.ofSeconds(30), () -> {
+                if (loadFailure.get() != null) {
+                    throw loadFailure.get();
+                }
+                return sent.get() > 500;
+            });
             String before = TestWorker.metrics();
             String dom = chromium("--dump-dom", "--virtual-time-budget=5000", url());
             String after = TestWorker.metrics();
@@ -69,6 +76,9 @@ class StatusPageChromiumTest {
             stop.set(true);
             load.join(TimeUnit.SECONDS.toMillis(30));
         }
+        if (loadFailure.get() != null) {
+            throw loadFailure.get();
+        }
     }
 
     private static String url() {
@@ -79,7 +89,7 @@ class StatusPageChromiumTest {
      * New peers on 50 torrents (a new port each, seeders and leechers alternately, so no count ever
      * falls), over UDP and every fourth over HTTP, and every tenth UDP announce refused for its port 0.
      */
-    private static void announceUntilStopped(AtomicBoolean stop, AtomicLong sent) {
+    private static void announceUntilStopped(AtomicBoolean stop, AtomicLong sent, AtomicReference<Exception> failure) {
         long deadline = System.nanoTime() + MAX_LOAD_TIME.toNanos();
         try (UdpClient udp = new UdpClient("127.0.0.1", TestWorker.clientPort())) {
             long connectionId = udp.connect();
@@ -97,7 +107,7 @@ class StatusPageChromiumTest {
                 sent.incrementAndGet();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("the load stopped", e);
+            failure.set(e);
         }
     }
 
