@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.worker.testing.Await;
@@ -59,6 +60,10 @@ class StatusPageChromiumTest {
             String after = TestWorker.metrics();
 
             assertTrue(dom.contains("data-state=\"ready\""), "the page loaded its data:\n" + dom);
+            assertEquals(4, Pattern.compile("class=\"uplot[ \"]").matcher(dom).results().count(),
+                    "four charts drawn:\n" + dom);
+            assertFalse(Pattern.compile("(src|href)=\"(https?:)?//").matcher(dom).find(),
+                    "nothing loaded from elsewhere:\n" + dom);
             assertBetween(dom, "http-announces", before, after, "tracker_announces_total", "protocol=\"http\"");
             assertBetween(dom, "udp-announces", before, after, "tracker_announces_total", "protocol=\"udp\"");
             assertBetween(dom, "refusals", before, after, "tracker_errors_total", "");
