@@ -5,6 +5,7 @@ import dev.kubetracker.worker.cluster.SyncStats;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.Protocol;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import java.util.Arrays;
 
 /**
  * The numbers the status page shows, read from the same counters as {@code /q/metrics}: counters (the
@@ -51,6 +52,7 @@ public final class StatusReadings {
         row[Column.LEECHERS.ordinal()] = store.leechers();
         if (cluster == null) {
             row[Column.SIBLINGS.ordinal()] = STANDALONE;
+            Arrays.fill(row, Column.SYNC_RECEIVED.ordinal(), Column.SYNC_DROPPED.ordinal() + 1, 0);
             return;
         }
         SyncStats s = cluster.stats();
