@@ -19,6 +19,9 @@ import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.TrackerMetrics;
 import dev.kubetracker.worker.stats.TrackerStats;
+import dev.kubetracker.worker.status.StatusHistory;
+import dev.kubetracker.worker.status.StatusPage;
+import dev.kubetracker.worker.status.StatusReadings;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +61,8 @@ public class TrackerWorker {
     TrackerConfig config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    StatusPage statusPage;
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -66,6 +71,9 @@ public class TrackerWorker {
     private UdpFrontend udp;
     private HttpFrontend http;
     private static final long SWEEP_AFTER_MINUTE_MILLIS = 200;
+    /** The status page's history: one sample every 2 s for 10 minutes. */
+    private static final long STATUS_SAMPLE_MILLIS = 2_000;
+    private static final int STATUS_SAMPLES = 300;
     private ScheduledExecutorService sweeper;
     private ExecutorService statsExecutor;
     private AccessList accessList;
@@ -100,6 +108,7 @@ public class TrackerWorker {
             stats.showCluster(cluster.stats());
             cluster.bootstrap(); // before the client ports open: never serve an empty swarm after a restart
         }
+        startStatusHistory(new StatusReadings(counters, store, cluster));
         ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();
         TrackerLogic logic = new TrackerLogic(store, accessList, policy, changes, randomPeers, counters, limits);
 
@@ -145,6 +154,19 @@ public class TrackerWorker {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+    }
+
+    private void startStatusHistory(StatusReadings readings) {
+        StatusHistory history = new StatusHistory(STATUS_SAMPLES, STATUS_SAMPLE_MILLIS);
+        long[] scratch = new long[StatusReadings.COLUMNS];
+        sweeper.scheduleAtFixedRate(() -> {
+            try {
+                history.record(readings, scratch);
+            } catch (RuntimeException e) { // an escaping exception would end the schedule
+                LOG.error("status sample failed", e);
+            }
+        }, 0, STATUS_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+        statusPage.show(readings, history);
     }
 
     private static void closeQuietly(String what, AutoCloseable closeable) {
