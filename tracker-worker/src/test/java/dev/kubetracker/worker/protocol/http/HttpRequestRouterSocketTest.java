@@ -155,6 +155,19 @@ class HttpRequestRouterSocketTest {
     }
 
     @Test
+    void fscrCountsScrapesNamingNoHashButNotTpbsDumps() throws IOException {
+        long before = fullScrapesInStats();
+        get("127.0.0.1", "/stats?mode=tpbs&format=txt").expect(200);
+        assertEquals(before, fullScrapesInStats(), "a tpbs dump is no full scrape, as in opentracker");
+        get("127.0.0.1", "/scrape").expect(200);
+        assertEquals(before + 1, fullScrapesInStats());
+    }
+
+    private static long fullScrapesInStats() throws IOException {
+        return Long.parseLong(get("127.0.0.1", "/stats?mode=fscr").expect(200).text().split("\n")[0]);
+    }
+
+    @Test
     void statsModesAnswerInOpentrackersLayout() throws IOException {
         byte[] h = InfoHashes.random(9);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
