@@ -93,7 +93,7 @@ public class TrackerWorker {
         RandomPeers randomPeers = factory.randomPeers();
         ClientLimits limits = factory.clientLimits();
         TrackerStats stats = new TrackerStats(store, counters, version, new SecureRandom().nextInt(Integer.MAX_VALUE),
-                limits);
+                limits, config.stats().productName());
         TrackerMetrics.bind(registry, counters, store);
         TrackerMetrics.bindReadiness(registry, this::isServing);
         accessList = startAccessList(factory.accessListFile());

@@ -47,6 +47,8 @@ public interface TrackerConfig {
 
     Shutdown shutdown();
 
+    Stats stats();
+
     /** How long a torrent whose last peer left keeps its download count (for scrapes). */
     @WithDefault("24H")
     Duration torrentRetention();
@@ -126,6 +128,12 @@ public interface TrackerConfig {
         /** How often a worker compares its shard digests with the next sibling's and pulls what differs; 0 = off. */
         @WithDefault("5S")
         Duration antiEntropyInterval();
+    }
+
+    interface Stats {
+        /** The word {@code /stats}' text modes print where opentracker prints its name (parsers match it). */
+        @WithDefault("opentracker")
+        String productName();
     }
 
     interface Shutdown {

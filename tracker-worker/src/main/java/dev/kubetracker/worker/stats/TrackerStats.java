@@ -9,10 +9,17 @@ import dev.kubetracker.worker.swarm.TorrentRows;
 /**
  * The text of opentracker's {@code /stats} modes, from our counters and store, so that MRTG scripts
  * and opentracker exporters read kubetracker unchanged. Layouts follow opentracker byte for byte
- * (four MRTG lines without a final newline; {@code everything} as XML); the product name in the prose
- * lines is ours.
+ * (four MRTG lines without a final newline; {@code everything} as XML with its whole {@code <debug>}),
+ * zeros where we keep no such count. The prose lines name the product as opentracker does, because
+ * parsers match that word; {@code version} names kubetracker.
  */
 public final class TrackerStats {
+    /** The word opentracker's text modes print and its parsers match. */
+    public static final String OPENTRACKER = "opentracker";
+    /** opentracker's renew counts: intervals of a minute, 00 to 44. */
+    private static final int RENEW_INTERVALS = 45;
+
+    private final String product;
     private final SwarmStore store;
     private final RequestCounters counters;
     private final long startMillis;
@@ -23,11 +30,17 @@ public final class TrackerStats {
     private volatile SyncStats cluster;
 
     public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId) {
-        this(store, counters, version, trackerId, ClientLimits.none());
+        this(store, counters, version, trackerId, ClientLimits.none(), OPENTRACKER);
     }
 
+    /** @param product the word the text modes print; one word of printable ASCII, or parsers would split it */
     public TrackerStats(SwarmStore store, RequestCounters counters, String version, int trackerId,
-                        ClientLimits limits) {
+                        ClientLimits limits, String product) {
+        if (!product.matches("[!-~]+")) {
+            throw new IllegalArgumentException("tracker.stats.product-name must be one word of printable ASCII: '"
+                    + product + "'");
+        }
+        this.product = product;
         this.limits = limits;
         this.store = store;
         this.counters = counters;
@@ -46,7 +59,8 @@ public final class TrackerStats {
     }
 
     private static final java.util.Set<String> MODES = java.util.Set.of("peer", "torr", "conn", "udp4", "tcp4", "scrp",
-            "fscr", "completed", "top10", "top100", "version", "everything", "refusals", "woodpeckers", "cluster");
+            "fscr", "completed", "top10", "top100", "version", "everything", "herr", "renew", "refusals", "woodpeckers",
+            "cluster");
 
     /** Whether {@link #render} knows the mode (tpbs is streamed elsewhere). */
     public boolean knows(String mode) {
@@ -57,38 +71,40 @@ public final class TrackerStats {
     public String render(String mode) {
         return switch (mode) {
             case "peer" -> mrtg(store.seeders() + store.leechers(), store.seeders(),
-                    "kubetracker serving " + store.torrents() + " torrents", "kubetracker");
+                    product + " serving " + store.torrents() + " torrents", product);
             case "torr" -> {
                 long torrents = store.torrents();
-                yield mrtg(torrents, 0, "kubetracker serving " + torrents + " torrents", "kubetracker");
+                yield mrtg(torrents, 0, product + " serving " + torrents + " torrents", product);
             }
-            case "conn" -> rates("kubetracker connections", counters.tcpAccepts() + counters.udpPackets(),
+            case "conn" -> rates(product + " connections", counters.tcpAccepts() + counters.udpPackets(),
                     announcesAndConnects());
-            case "udp4" -> rates("kubetracker udp4 stats", counters.udpPackets(),
+            case "udp4" -> rates(product + " udp4 stats", counters.udpPackets(),
                     counters.announces(RequestCounters.Protocol.UDP) + counters.connects(4) + counters.connects(6));
-            case "tcp4" -> rates("kubetracker tcp4 stats", counters.tcpAccepts(),
+            case "tcp4" -> rates(product + " tcp4 stats", counters.tcpAccepts(),
                     counters.announces(RequestCounters.Protocol.HTTP));
             case "scrp" -> {
                 long tcp = counters.scrapes(RequestCounters.Protocol.HTTP);
                 long udp = counters.scrapes(RequestCounters.Protocol.UDP);
-                yield mrtg(tcp, udp, uptimeLine(), "kubetracker scrape stats, " + (tcp + udp) / perSecond()
+                yield mrtg(tcp, udp, uptimeLine(), product + " scrape stats, " + (tcp + udp) / perSecond()
                         + " scrape/s (tcp and udp)");
             }
             case "fscr" -> {
                 long count = counters.fullScrapes(false) + counters.fullScrapes(true);
                 long bytes = counters.fullScrapeBytes();
-                yield mrtg(count, bytes, uptimeLine(), "kubetracker full scrape stats, " + count / perSecond()
+                yield mrtg(count, bytes, uptimeLine(), product + " full scrape stats, " + count / perSecond()
                         + " conns/s :: " + bytes / perSecond() + " bytes/s.");
             }
             case "completed" -> {
                 long completed = store.completed();
                 long hours = Math.max(1, uptimeSeconds() / 3600);
-                yield mrtg(completed, 0, uptimeLine(), "kubetracker, " + completed / hours + " completed/h.");
+                yield mrtg(completed, 0, uptimeLine(), product + ", " + completed / hours + " completed/h.");
             }
             case "top10" -> top(10);
             case "top100" -> top(100);
             case "version" -> "kubetracker " + version + "\n";
             case "everything" -> everything();
+            case "herr" -> httpErrors();
+            case "renew" -> renews();
             case "refusals" -> refusals();
             case "woodpeckers" -> woodpeckers();
             case "cluster" -> cluster();
@@ -119,11 +135,10 @@ public final class TrackerStats {
         return first + "\n" + second + "\n" + third + "\n" + fourth;
     }
 
-    /** Torrents with the most peers, seeders and leechers: three sections, counts over both families. */
+    /** Torrents with the most peers, then with the most seeders, as opentracker's two sections; both families. */
     private String top(int n) {
         TopList peers = new TopList(n);
         TopList seeders = new TopList(n);
-        TopList leechers = new TopList(n);
         TorrentRows rows = new TorrentRows();
         for (int shard = 0; shard < store.shardCount(); shard++) {
             store.copySortedShard(shard, rows);
@@ -135,15 +150,11 @@ public final class TrackerStats {
                     peers.add(s + l, hex = hex(rows, row));
                 }
                 if (seeders.accepts(s)) {
-                    seeders.add(s, hex != null ? hex : (hex = hex(rows, row)));
-                }
-                if (leechers.accepts(l)) {
-                    leechers.add(l, hex != null ? hex : hex(rows, row));
+                    seeders.add(s, hex != null ? hex : hex(rows, row));
                 }
             }
         }
-        return "Top " + n + " torrents by peers:\n" + peers + "Top " + n + " torrents by seeds:\n" + seeders
-                + "Top " + n + " torrents by leechers:\n" + leechers;
+        return "Top " + n + " torrents by peers:\n" + peers + "Top " + n + " torrents by seeds:\n" + seeders;
     }
 
     private static String hex(TorrentRows rows, int row) {
@@ -212,22 +223,45 @@ public final class TrackerStats {
                 .append("      <missmatch>").append(counters.errors(RequestCounters.Protocol.UDP,
                         RequestCounters.ErrorReason.BAD_CONNECTION_ID)).append("</missmatch>\n")
                 .append("    </udp>\n    <livesync>\n      <count>0</count>\n    </livesync>\n  </connections>\n");
-        x.append("  <debug>\n    <http_error>\n");
-        long badRequests = 0;
-        for (RequestCounters.ErrorReason reason : RequestCounters.ErrorReason.values()) {
-            if (reason != RequestCounters.ErrorReason.NOT_FOUND && reason != RequestCounters.ErrorReason.INTERNAL) {
-                badRequests += counters.errors(RequestCounters.Protocol.HTTP, reason);
-            }
+        // opentracker always writes the whole <debug>: consumers read it by path and by position.
+        x.append("  <debug>\n    <renew>\n");
+        for (int interval = 0; interval < RENEW_INTERVALS; interval++) {
+            x.append("      <count interval=\"").append(twoDigits(interval)).append("\">0</count>\n");
         }
-        httpError(x, "400 Invalid Parameter", badRequests);
-        httpError(x, "404 Not found", counters.errors(RequestCounters.Protocol.HTTP, RequestCounters.ErrorReason.NOT_FOUND));
-        httpError(x, "500 Internal Server Error", counters.errors(RequestCounters.Protocol.HTTP, RequestCounters.ErrorReason.INTERNAL));
-        x.append("    </http_error>\n  </debug>\n</stats>");
+        x.append("    </renew>\n    <http_error>\n");
+        for (OpentrackerHttpError error : OpentrackerHttpError.values()) {
+            x.append("      <count code=\"").append(error.code).append("\">").append(error.count(counters))
+                    .append("</count>\n");
+        }
+        x.append("    </http_error>\n    <mutex_stall>\n      <count>0</count>\n    </mutex_stall>\n  </debug>\n</stats>");
         return x.toString();
     }
 
-    private static void httpError(StringBuilder x, String code, long count) {
-        x.append("      <count code=\"").append(code).append("\">").append(count).append("</count>\n");
+    /** opentracker's {@code herr}: seven of its nine HTTP error codes, by short label. */
+    private String httpErrors() {
+        StringBuilder s = new StringBuilder();
+        for (OpentrackerHttpError error : OpentrackerHttpError.values()) {
+            if (error.herrLabel != null) {
+                s.append(error.herrLabel).append(' ').append(error.count(counters)).append('\n');
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * opentracker's {@code renew}: how many re-announces came after each number of minutes. Peers keep
+     * only their minute last seen, so we count none: the lines are there, with zeros.
+     */
+    private static String renews() {
+        StringBuilder s = new StringBuilder();
+        for (int interval = 0; interval < RENEW_INTERVALS; interval++) {
+            s.append(twoDigits(interval)).append(" 0\n");
+        }
+        return s.toString();
+    }
+
+    private static String twoDigits(int n) {
+        return n < 10 ? "0" + n : Integer.toString(n);
     }
 
     /** The cluster's sync figures, one "name value" line each: what was lost, and what anti-entropy repaired. */

@@ -56,7 +56,8 @@ class ConfiguredWorkerSocketTest {
                     Map.entry("tracker.scrape.max-hashes", "3"),
                     Map.entry("tracker.udp.connection-id.key-file", CONNECTION_ID_KEY.toString()),
                     Map.entry("tracker.udp.connection-id.max-age", "2M"),
-                    Map.entry("tracker.trusted-proxies", "127.0.0.5/32"));
+                    Map.entry("tracker.trusted-proxies", "127.0.0.5/32"),
+                    Map.entry("tracker.stats.product-name", "mytracker"));
         }
     }
 
@@ -115,6 +116,11 @@ class ConfiguredWorkerSocketTest {
                     .filter(local -> local.endsWith("0100007F" + port)).count();
         }
         assertEquals(3, sockets, "sockets bound to 127.0.0.1" + port);
+    }
+
+    @Test
+    void statsProductNameIsTheWordOfTheTextModes() throws IOException {
+        assertTrue(get("/stats?mode=torr").expect(200).text().matches("\\d+\n0\nmytracker serving \\d+ torrents\nmytracker"));
     }
 
     @Test

@@ -378,7 +378,7 @@ public final class TestNetwork implements AutoCloseable {
         }
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .anyMatch(line -> line.matches("Uid:\\s+0\\s.*"));

@@ -6,6 +6,7 @@ import dev.kubetracker.worker.stats.RequestCounters.ErrorReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * Starts a {@link FullScrapeStream} (a scrape naming no info_hash, or a {@code /stats?mode=tpbs} dump)
@@ -16,6 +17,8 @@ final class FullScrapeStarter {
     private final TrackerLogic logic;
     private final RequestCounters counters;
     private final FullScrapeSlots slots;
+    private static final LongConsumer NO_COUNT = bytes -> { };
+
     private final ByteBuf body = Unpooled.buffer(128);
 
     FullScrapeStarter(TrackerLogic logic, RequestCounters counters, FullScrapeSlots slots) {
@@ -24,7 +27,18 @@ final class FullScrapeStarter {
         this.slots = slots;
     }
 
-    void start(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format) {
+    /** A scrape naming no info_hash: counted as a full scrape (opentracker's {@code fscr}), with its bytes. */
+    void startScrape(HttpRequestHead request, HttpResponder connection) {
+        start(request, connection, FullScrapeStream.Format.BENCODE, true);
+    }
+
+    /** A {@code /stats?mode=tpbs} dump: the same stream, but not a full scrape in opentracker's counts. */
+    void startDump(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format) {
+        start(request, connection, format, false);
+    }
+
+    private void start(HttpRequestHead request, HttpResponder connection, FullScrapeStream.Format format,
+                       boolean fullScrape) {
         if (!slots.tryAcquire()) {
             counters.error(RequestCounters.Protocol.HTTP, ErrorReason.BUSY);
             connection.respondFailure(HttpStatus.SERVICE_UNAVAILABLE,
@@ -32,8 +46,12 @@ final class FullScrapeStarter {
             return;
         }
         boolean gzip = acceptsGzip(request.acceptEncoding());
-        counters.fullScrape(gzip);
-        new FullScrapeStream(logic, connection, format, gzip, counters, slots::release).start();
+        LongConsumer onComplete = NO_COUNT;
+        if (fullScrape) {
+            counters.fullScrape(gzip);
+            onComplete = counters::fullScrapeBytes;
+        }
+        new FullScrapeStream(logic, connection, format, gzip, onComplete, slots::release).start();
     }
 
     /** Whether Accept-Encoding allows gzip (or {@code *}) with a q-value above zero. */

@@ -2,7 +2,6 @@ package dev.kubetracker.worker.protocol.http;
 
 import dev.kubetracker.worker.logic.TrackerLogic;
 import dev.kubetracker.worker.protocol.bencode.BencodeWriter;
-import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.swarm.InfoHash;
 import dev.kubetracker.worker.swarm.TorrentRows;
 import io.netty.buffer.ByteBuf;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import org.jboss.logging.Logger;
 
@@ -42,7 +42,7 @@ final class FullScrapeStream {
     private final TrackerLogic logic;
     private final HttpResponder connection;
     private final Format format;
-    private final RequestCounters counters;
+    private final LongConsumer onComplete;
     private final TorrentRows rows = new TorrentRows();
     private final byte[] hash = new byte[InfoHash.LENGTH];
     private final GZIPOutputStream gzip;
@@ -56,13 +56,16 @@ final class FullScrapeStream {
     private final Runnable nextTurn = this::pump;
     private boolean pumping;
 
-    /** {@code onFinish} runs once when the stream ends, completed or cut short (it gives back the slot). */
+    /**
+     * {@code onComplete} takes the bytes sent when the whole dump went out; {@code onFinish} runs once
+     * when the stream ends, completed or cut short (it gives back the slot).
+     */
     FullScrapeStream(TrackerLogic logic, HttpResponder connection, Format format, boolean gzipped,
-                     RequestCounters counters, Runnable onFinish) {
+                     LongConsumer onComplete, Runnable onFinish) {
         this.logic = logic;
         this.connection = connection;
         this.format = format;
-        this.counters = counters;
+        this.onComplete = onComplete;
         this.onFinish = onFinish;
         try {
             this.gzip = gzipped ? new GZIPOutputStream(compressed, 8192) : null;
@@ -136,7 +139,7 @@ final class FullScrapeStream {
                 plain.writeByte('e').writeByte('e');
             }
             emit(true);
-            counters.fullScrapeBytes(bytesSent);
+            onComplete.accept(bytesSent);
             finish();
             connection.endStream();
         } else if (connection.streamWritable()) {

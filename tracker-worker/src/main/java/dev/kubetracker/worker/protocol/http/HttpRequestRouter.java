@@ -103,7 +103,7 @@ public final class HttpRequestRouter {
             if (status != null) {
                 send(connection, status);
             } else if (logic.admitRequest(RequestCounters.Protocol.HTTP, client)) { // names no info_hash
-                fullScrapes.start(request, connection, FullScrapeStream.Format.BENCODE);
+                fullScrapes.startScrape(request, connection);
             } else {
                 sendFailure(connection, HttpStatus.OK, AnnounceOutcome.RATE_LIMITED.failureReason());
             }

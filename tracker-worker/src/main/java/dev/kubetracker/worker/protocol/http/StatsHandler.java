@@ -60,7 +60,7 @@ final class StatsHandler {
                 invalidRequest(connection);
                 return;
             }
-            fullScrapes.start(request, connection, dumpFormat);
+            fullScrapes.startDump(request, connection, dumpFormat);
             return;
         }
         if (!stats.knows(mode)) {

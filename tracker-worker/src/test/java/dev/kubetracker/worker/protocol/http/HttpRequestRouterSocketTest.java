@@ -155,6 +155,19 @@ class HttpRequestRouterSocketTest {
     }
 
     @Test
+    void fscrCountsScrapesNamingNoHashButNotTpbsDumps() throws IOException {
+        long before = fullScrapesInStats();
+        get("127.0.0.1", "/stats?mode=tpbs&format=txt").expect(200);
+        assertEquals(before, fullScrapesInStats(), "a tpbs dump is no full scrape, as in opentracker");
+        get("127.0.0.1", "/scrape").expect(200);
+        assertEquals(before + 1, fullScrapesInStats());
+    }
+
+    private static long fullScrapesInStats() throws IOException {
+        return Long.parseLong(get("127.0.0.1", "/stats?mode=fscr").expect(200).text().split("\n")[0]);
+    }
+
+    @Test
     void statsModesAnswerInOpentrackersLayout() throws IOException {
         byte[] h = InfoHashes.random(9);
         ok(get("127.0.0.1", announce(h, 6001, 0, "")));
@@ -163,19 +176,19 @@ class HttpRequestRouterSocketTest {
 
         Response peer = get("127.0.0.1", "/stats?mode=peer");
         assertEquals(200, peer.status());
-        assertTrue(peer.text().matches("\\d+\n\\d+\nkubetracker serving \\d+ torrents\nkubetracker"), peer.text());
+        assertTrue(peer.text().matches("\\d+\n\\d+\nopentracker serving \\d+ torrents\nopentracker"), peer.text());
         assertEquals(peer.text(), get("127.0.0.1", "/stats").text().replaceAll("^\\d+", peer.text().split("\n")[0]),
                 "peer is the default mode");
-        assertTrue(get("127.0.0.1", "/stats?mode=torr").text().matches("\\d+\n0\nkubetracker serving \\d+ torrents\nkubetracker"));
+        assertTrue(get("127.0.0.1", "/stats?mode=torr").text().matches("\\d+\n0\nopentracker serving \\d+ torrents\nopentracker"));
         assertTrue(get("127.0.0.1", "/stats?mode=conn").text()
-                .matches("\\d+\n\\d+\n\\d+ seconds \\(\\d+ hours\\)\nkubetracker connections, \\d+ conns/s :: \\d+ success/s\\."));
+                .matches("\\d+\n\\d+\n\\d+ seconds \\(\\d+ hours\\)\nopentracker connections, \\d+ conns/s :: \\d+ success/s\\."));
 
         String hex = InfoHashes.hex(h).toUpperCase(java.util.Locale.ROOT);
         String top = get("127.0.0.1", "/stats?mode=top100").text();
         assertTrue(top.startsWith("Top 100 torrents by peers:\n"), top);
         assertTrue(top.contains("\t3\t" + hex + "\n"), top);
         assertTrue(top.contains("Top 100 torrents by seeds:\n"));
-        assertTrue(top.contains("Top 100 torrents by leechers:\n"));
+        assertFalse(top.contains("leechers"), "opentracker's two sections only");
 
         String everything = get("127.0.0.1", "/stats?mode=everything").text();
         assertTrue(everything.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<stats>\n"));
