@@ -4,7 +4,9 @@
 #  2. a base image assembled from Debian packages (debootstrap: minimal bookworm + openjdk-17-jre-headless),
 #     imported into that engine (cached in $KT_CACHE between runs);
 #  3. the worker and operator images built by the Maven build itself (Quarkus + Jib) on that base, loaded
-#     into the engine (the operator image is inspected only: it needs a Kubernetes API to run);
+#     into the engine (the operator image is inspected only: it needs a Kubernetes API to run), for this
+#     machine's platform only (the base is single-platform); each image's SBOM (META-INF/sbom/bom.json in
+#     its application jar) must list every jar the image runs with (scripts/check-sbom.py);
 #  4. the container run on the host network, checked (non-root, ready), and two real BitTorrent clients
 #     complete a download through it over http:// and udp://.
 # Everything it started is stopped and removed at the end, whatever happens. Run as root.
@@ -68,7 +70,7 @@ log "base image $BASE_IMAGE: $(docker run --rm "$BASE_IMAGE" java -version 2>&1 
 log "building the worker and operator images with the Maven build (Jib), on the local base"
 ./mvnw -B -q -pl tracker-worker,operator package -DskipTests \
   -Dquarkus.container-image.build=true \
-  -Dquarkus.jib.base-jvm-image="docker://$BASE_IMAGE" \
+  -Dquarkus.jib.base-jvm-image="docker://$BASE_IMAGE" -Dquarkus.jib.platforms=linux/amd64 \
   -Dquarkus.jib.docker-environment.DOCKER_HOST="$DOCKER_HOST"
 IMAGE=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep kubetracker-worker | head -1)
 [ -n "$IMAGE" ] || { log "no worker image was built"; exit 1; }
@@ -77,6 +79,24 @@ OPERATOR_IMAGE=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep kubetr
 [ -n "$OPERATOR_IMAGE" ] || { log "no operator image was built"; exit 1; }
 [ "$(docker image inspect -f '{{.Config.User}}' "$OPERATOR_IMAGE")" = 10001 ] || { log "the operator image is not non-root"; exit 1; }
 log "built $OPERATOR_IMAGE (needs a Kubernetes API to run, so it is only built and inspected here)"
+
+# The SBOM ships in the image, inside the application jar; it must name every jar of the image.
+check_sbom() {
+  local image=$1 dir="$WORK/sbom-check-$2" workdir container result
+  workdir=$(docker image inspect -f '{{.Config.WorkingDir}}' "$image")
+  container=$(docker create "$image")
+  mkdir -p "$dir"
+  docker cp "$container:$workdir/lib" "$dir/lib" >/dev/null
+  docker cp "$container:$workdir/app" "$dir/app" >/dev/null
+  docker rm "$container" >/dev/null
+  python3 -c 'import sys, zipfile, glob
+[jar] = glob.glob(sys.argv[1] + "/app/*.jar")
+open(sys.argv[1] + "/bom.json", "wb").write(zipfile.ZipFile(jar).read("META-INF/sbom/bom.json"))' "$dir"
+  result=$(python3 scripts/check-sbom.py "$dir/bom.json" "$dir/lib")
+  log "$image: $result"
+}
+check_sbom "$IMAGE" worker
+check_sbom "$OPERATOR_IMAGE" operator
 
 log "running it on the host network"
 docker run -d --name "$CONTAINER" --network host \
