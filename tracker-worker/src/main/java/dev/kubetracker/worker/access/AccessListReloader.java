@@ -51,6 +51,7 @@ public final class AccessListReloader implements AutoCloseable {
     private volatile int malformedLines;
     private volatile Object fingerprint;
     private volatile String digest = InfoHashSet.EMPTY.digest();
+    private Runnable reloadListener = () -> { };
     private volatile boolean closed;
     private Thread watcher;
     private WatchService watchService;
@@ -128,6 +129,7 @@ public final class AccessListReloader implements AutoCloseable {
         malformedLines = loaded.malformedLines();
         lastReloadEpochMillis.set(System.currentTimeMillis());
         reloads.increment();
+        reloadListener.run();
         long dropped = store == null ? 0 : store.removeTorrents((h, m, l) -> !list.allows(h, m, l));
         LOG.infof("access list %s loaded (%s): %s mode, %d entries from %d file%s, %d malformed line%s%s, "
                         + "%d torrent%s dropped, %d ms",
@@ -275,6 +277,12 @@ public final class AccessListReloader implements AutoCloseable {
 
     public int malformedLines() {
         return malformedLines;
+    }
+
+    /** Runs the listener now and after each successful reload (the metrics follow the digest so). */
+    public synchronized void onReload(Runnable listener) {
+        reloadListener = Objects.requireNonNull(listener);
+        listener.run();
     }
 
     /** The SHA-256 of the loaded set ({@link InfoHashSet#digest}), to tell which version a worker enforces. */
