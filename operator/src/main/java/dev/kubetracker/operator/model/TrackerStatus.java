@@ -42,8 +42,10 @@ public class TrackerStatus {
     public static class AccessListStatus {
         @JsonPropertyDescription("off, blacklist or whitelist.")
         private String mode;
-        @JsonPropertyDescription("The ConfigMap read.")
+        @JsonPropertyDescription("The ConfigMap read (the first, when there are several).")
         private String configMapName;
+        @JsonPropertyDescription("Every ConfigMap read, when the list spans several.")
+        private List<String> configMaps;
         @JsonPropertyDescription("Info hashes found in the list.")
         private Integer entries;
         @JsonPropertyDescription("Lines that are neither a hash, a comment nor blank (the workers skip them).")
@@ -63,6 +65,8 @@ public class TrackerStatus {
         public void setMode(String mode) { this.mode = mode; }
         public String getConfigMapName() { return configMapName; }
         public void setConfigMapName(String configMapName) { this.configMapName = configMapName; }
+        public List<String> getConfigMaps() { return configMaps; }
+        public void setConfigMaps(List<String> configMaps) { this.configMaps = configMaps; }
         public Integer getEntries() { return entries; }
         public void setEntries(Integer entries) { this.entries = entries; }
         public Integer getMalformedLines() { return malformedLines; }
@@ -71,13 +75,14 @@ public class TrackerStatus {
         @Override
         public boolean equals(Object o) {
             return o instanceof AccessListStatus a && Objects.equals(mode, a.mode)
-                    && Objects.equals(configMapName, a.configMapName) && Objects.equals(entries, a.entries)
+                    && Objects.equals(configMapName, a.configMapName) && Objects.equals(configMaps, a.configMaps)
+                    && Objects.equals(entries, a.entries)
                     && Objects.equals(malformedLines, a.malformedLines);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(mode, configMapName, entries, malformedLines);
+            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.kubetracker.operator.reconciler;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -9,6 +10,7 @@ import java.util.Set;
  * AccessListFile): after leading blanks, a 40-hex-digit info hash (either case) followed by the end
  * of the line or a character that is not a hex digit; blank lines and lines starting with {@code #}
  * are skipped; anything else is a malformed line. A UTF-8 byte order mark at the start is skipped.
+ * Several texts (the keys of several ConfigMaps) count as one list, as the worker merges them.
  *
  * @param entries        distinct info hashes
  * @param malformedLines lines that are neither a hash, a comment nor blank
@@ -16,10 +18,23 @@ import java.util.Set;
 public record AccessListCount(int entries, int malformedLines) {
 
     public static AccessListCount of(String text) {
+        return of(List.of(text));
+    }
+
+    public static AccessListCount of(List<String> texts) {
+        Set<String> hashes = new HashSet<>();
+        int malformed = 0;
+        for (String text : texts) {
+            malformed += addTo(hashes, text);
+        }
+        return new AccessListCount(hashes.size(), malformed);
+    }
+
+    /** Adds the text's hashes; returns its malformed lines. */
+    private static int addTo(Set<String> hashes, String text) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        Set<String> hashes = new HashSet<>();
         int malformed = 0;
         for (String line : text.split("\n", -1)) {
             int start = 0;
@@ -37,7 +52,7 @@ public record AccessListCount(int entries, int malformedLines) {
                 malformed++;
             }
         }
-        return new AccessListCount(hashes.size(), malformed);
+        return malformed;
     }
 
     private static boolean isHash(String s) {

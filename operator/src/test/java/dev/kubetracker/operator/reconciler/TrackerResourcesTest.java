@@ -111,6 +111,29 @@ class TrackerResourcesTest {
     }
 
     @Test
+    void severalAccessListConfigMapsAreProjectedIntoOneDirectoryTheWorkerReads() {
+        Tracker t = tracker();
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.WHITELIST);
+        t.getSpec().getAccessList().setConfigMapName("legacy");
+        assertEquals("/etc/kubetracker/access-list/accesslist", env(t).get("TRACKER_ACCESS_LIST_FILE"),
+                "one ConfigMap: the pod template it always had");
+        t.getSpec().getAccessList().setConfigMaps(List.of(new TrackerSpec.ConfigMapKeys("part-1", null),
+                new TrackerSpec.ConfigMapKeys("part-2", List.of("accesslist", "more.gz"))));
+        assertEquals(TrackerResources.ACCESS_LIST_MOUNT, env(t).get("TRACKER_ACCESS_LIST_FILE"));
+        var volume = TrackerResources.statefulSet(t, SETTINGS).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("access-list")).findFirst().orElseThrow();
+        var paths = volume.getProjected().getSources().stream()
+                .flatMap(p -> p.getConfigMap().getItems().stream()
+                        .map(i -> p.getConfigMap().getName() + ":" + i.getKey() + "->" + i.getPath()))
+                .toList();
+        assertEquals(List.of("legacy:accesslist->legacy/accesslist", "part-1:accesslist->part-1/accesslist",
+                "part-2:accesslist->part-2/accesslist", "part-2:more.gz->part-2/more.gz"), paths,
+                "equal key names in two ConfigMaps do not collide");
+        assertTrue(volume.getProjected().getSources().stream().noneMatch(p -> p.getConfigMap().getOptional()),
+                "new pods wait for a missing ConfigMap rather than start with part of the list");
+    }
+
+    @Test
     void envFollowsTheSpecAndTheSettings() {
         Tracker t = tracker();
         Map<String, String> env = env(t);
@@ -149,12 +172,12 @@ class TrackerResourcesTest {
     void conditionTransitionTimeMovesOnlyOnAFlip() {
         Tracker t = tracker();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(), t0);
+        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(), t0);
         assertEquals("False", ready(s0).getStatus());
         assertEquals("2026-01-01T00:00:00Z", ready(s0).getLastTransitionTime());
         assertEquals(3L, ready(s0).getObservedGeneration());
         t.setStatus(s0);
-        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(),
+        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(),
                 t0.plusSeconds(60));
         assertEquals(s0, s1, "nothing changed: same status, so no patch");
         t.setStatus(s1);
@@ -162,7 +185,7 @@ class TrackerResourcesTest {
         sts.getMetadata().setGeneration(1L);
         sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(1L).withReplicas(2).withReadyReplicas(2)
                 .withUpdatedReplicas(2).withCurrentRevision("r").withUpdateRevision("r").build());
-        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), Optional.empty(),
+        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), List.of(),
                 t0.plusSeconds(120));
         assertEquals("True", ready(s2).getStatus());
         assertEquals("2026-01-01T00:02:00Z", ready(s2).getLastTransitionTime());
@@ -175,7 +198,7 @@ class TrackerResourcesTest {
         t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
         t.getSpec().getAccessList().setConfigMapName("cm");
         var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata().addToData("other", "x").build();
-        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.of(cm), Instant.EPOCH);
+        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(cm), Instant.EPOCH);
         var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
         assertEquals("True", degraded.getStatus());
         assertEquals("AccessListKeyMissing", degraded.getReason());
