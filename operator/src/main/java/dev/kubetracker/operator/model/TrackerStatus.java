@@ -50,6 +50,9 @@ public class TrackerStatus {
         private Integer entries;
         @JsonPropertyDescription("Lines that are neither a hash, a comment nor blank (the workers skip them).")
         private Integer malformedLines;
+        @JsonPropertyDescription("SHA-256 of the list's sorted hashes; a worker enforcing this list exports the same"
+                + " digest as tracker_access_list_info{digest}.")
+        private String digest;
 
         public AccessListStatus() {
         }
@@ -69,6 +72,8 @@ public class TrackerStatus {
         public void setConfigMaps(List<String> configMaps) { this.configMaps = configMaps; }
         public Integer getEntries() { return entries; }
         public void setEntries(Integer entries) { this.entries = entries; }
+        public String getDigest() { return digest; }
+        public void setDigest(String digest) { this.digest = digest; }
         public Integer getMalformedLines() { return malformedLines; }
         public void setMalformedLines(Integer malformedLines) { this.malformedLines = malformedLines; }
 
@@ -77,12 +82,12 @@ public class TrackerStatus {
             return o instanceof AccessListStatus a && Objects.equals(mode, a.mode)
                     && Objects.equals(configMapName, a.configMapName) && Objects.equals(configMaps, a.configMaps)
                     && Objects.equals(entries, a.entries)
-                    && Objects.equals(malformedLines, a.malformedLines);
+                    && Objects.equals(malformedLines, a.malformedLines) && Objects.equals(digest, a.digest);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines);
+            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines, digest);
         }
     }
 

@@ -80,6 +80,7 @@ record AccessListCheck(TrackerStatus.AccessListStatus status, String degradedRea
             AccessListCount count = AccessListCount.of(texts);
             status.setEntries(count.entries());
             status.setMalformedLines(count.malformedLines());
+            status.setDigest(count.digest());
         }
         return new AccessListCheck(status, reason, problems);
     }

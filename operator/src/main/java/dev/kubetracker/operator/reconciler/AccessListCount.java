@@ -1,6 +1,9 @@
 package dev.kubetracker.operator.reconciler;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -14,8 +17,10 @@ import java.util.Set;
  *
  * @param entries        distinct info hashes
  * @param malformedLines lines that are neither a hash, a comment nor blank
+ * @param digest         the SHA-256 of the set as the worker computes it (InfoHashSet.digest, exported as
+ *                       {@code tracker_access_list_info{digest}}): each hash's 20 bytes in ascending order
  */
-public record AccessListCount(int entries, int malformedLines) {
+public record AccessListCount(int entries, int malformedLines, String digest) {
 
     public static AccessListCount of(String text) {
         return of(List.of(text));
@@ -27,7 +32,20 @@ public record AccessListCount(int entries, int malformedLines) {
         for (String text : texts) {
             malformed += addTo(hashes, text);
         }
-        return new AccessListCount(hashes.size(), malformed);
+        return new AccessListCount(hashes.size(), malformed, digest(hashes));
+    }
+
+    /** Lower-case hex sorts as the bytes it stands for, unsigned: the worker's order. */
+    private static String digest(Set<String> hashes) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        HexFormat hex = HexFormat.of();
+        hashes.stream().sorted().forEach(h -> sha256.update(hex.parseHex(h)));
+        return hex.formatHex(sha256.digest());
     }
 
     /** Adds the text's hashes; returns its malformed lines. */

@@ -160,12 +160,31 @@ class TrackerResourcesTest {
     @Test
     void accessListCountedAsTheWorkerReadsIt() {
         String h = "0123456789abcdef0123456789abcdef01234567";
-        assertEquals(new AccessListCount(0, 0), AccessListCount.of(""));
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of("\uFEFF" + h + "\n# c\n\n  \t\n"));
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of(h.toUpperCase() + " name\r\n" + h + "\n"), "dedup, either case, CRLF");
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of("   " + h + "\tx"), "leading blanks");
-        assertEquals(new AccessListCount(0, 3), AccessListCount.of(h + "0\n" + h.substring(1) + "\nxyz\n"),
+        assertEquals(List.of(0, 0), counted(""));
+        assertEquals(List.of(1, 0), counted("\uFEFF" + h + "\n# c\n\n  \t\n"));
+        assertEquals(List.of(1, 0), counted(h.toUpperCase() + " name\r\n" + h + "\n"), "dedup, either case, CRLF");
+        assertEquals(List.of(1, 0), counted("   " + h + "\tx"), "leading blanks");
+        assertEquals(List.of(0, 3), counted(h + "0\n" + h.substring(1) + "\nxyz\n"),
                 "41 hex digits, 39, text");
+    }
+
+    private static List<Integer> counted(String text) {
+        AccessListCount count = AccessListCount.of(text);
+        return List.of(count.entries(), count.malformedLines());
+    }
+
+    @Test
+    void theDigestIsTheSha256OfTheSortedHashBytesWhateverTheSpellingOrder() throws Exception {
+        String a = "0123456789abcdef0123456789abcdef01234567";
+        String b = "f123456789abcdef0123456789abcdef01234567";
+        var sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(java.util.HexFormat.of().parseHex(a));
+        sha256.update(java.util.HexFormat.of().parseHex(b));
+        String expected = java.util.HexFormat.of().formatHex(sha256.digest());
+        assertEquals(expected, AccessListCount.of(b.toUpperCase() + "\n" + a + "\n" + a + " again\n").digest());
+        assertEquals(expected, AccessListCount.of(List.of(b + "\n", "# part two\n" + a + "\n")).digest());
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", AccessListCount.of("").digest(),
+                "the empty list: SHA-256 of nothing");
     }
 
     @Test
