@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kubetracker.operator.model.Tracker;
 import dev.kubetracker.operator.model.TrackerSpec;
+import dev.kubetracker.operator.reconciler.AccessListCount;
 import dev.kubetracker.operator.reconciler.TrackerResources;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -60,6 +61,8 @@ class WorkerContractTest {
 
     static final String LISTED = "0123456789abcdef0123456789abcdef01234567";
     static final String UNLISTED = "fedcba9876543210fedcba9876543210fedcba98";
+    /** Listed in a second ConfigMap, gzipped: the projected directory the worker merges. */
+    static final String LISTED_GZIPPED = "00112233445566778899aabbccddeeff00112233";
 
     @TempDir
     Path tmp;
@@ -80,6 +83,14 @@ class WorkerContractTest {
      * The packaged worker, provided it was built from the sources as they are: under {@code -pl operator}
      * nothing rebuilds it, and a stale jar would test yesterday's worker.
      */
+    static byte[] gzip(String text) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+        return out.toByteArray();
+    }
+
     static Path workerJar() throws IOException {
         Path module = Repo.root().resolve("tracker-worker");
         Path jar = module.resolve("target/quarkus-app/quarkus-run.jar");
@@ -121,12 +132,16 @@ class WorkerContractTest {
         spec.getAccessList().setMode(TrackerSpec.AccessListMode.WHITELIST);
         spec.getAccessList().setConfigMapName("contract-list");
         spec.getAccessList().setKey("whitelist.txt");
+        spec.getAccessList().setConfigMaps(List.of(new TrackerSpec.ConfigMapKeys("contract-more", List.of("more.gz"))));
         t.setSpec(spec);
         var settings = new dev.kubetracker.operator.OperatorSettings("kubetracker/tracker-worker:test", "cluster.local");
 
         StatefulSet sts = TrackerResources.statefulSet(t, settings);
         Secret secret = TrackerResources.secret(t, new SecureRandom());
-        Map<String, String> configMap = Map.of("whitelist.txt", "# the one allowed torrent\n" + LISTED + "  contract.iso\n");
+        String listText = "# the one allowed torrent\n" + LISTED + "  contract.iso\n";
+        Map<String, Map<String, byte[]>> configMaps = Map.of(
+                "contract-list", Map.of("whitelist.txt", listText.getBytes(StandardCharsets.US_ASCII)),
+                "contract-more", Map.of("more.gz", gzip(LISTED_GZIPPED + "\n")));
         PodSpec pod = sts.getSpec().getTemplate().getSpec();
         assertEquals(1, pod.getContainers().size());
         Container container = pod.getContainers().get(0);
@@ -145,10 +160,16 @@ class WorkerContractTest {
                 for (var e : secret.getData().entrySet()) {
                     Files.write(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
                 }
-            } else if (volume.getConfigMap() != null) {
-                assertEquals("contract-list", volume.getConfigMap().getName());
-                for (var e : configMap.entrySet()) {
-                    Files.writeString(dir.resolve(e.getKey()), e.getValue());
+            } else if (volume.getProjected() != null) {
+                // as the kubelet projects it: each item at its path under the mount
+                for (var source : volume.getProjected().getSources()) {
+                    Map<String, byte[]> data = configMaps.get(source.getConfigMap().getName());
+                    assertNotNull(data, "unexpected ConfigMap " + source.getConfigMap().getName());
+                    for (var item : source.getConfigMap().getItems()) {
+                        Path file = dir.resolve(item.getPath());
+                        Files.createDirectories(file.getParent());
+                        Files.write(file, data.get(item.getKey()));
+                    }
                 }
             } else {
                 assertNotNull(volume.getEmptyDir(), "unexpected volume " + volume.getName());
@@ -171,7 +192,7 @@ class WorkerContractTest {
                 value = "localhost";
             }
             for (var m : mounts.entrySet()) {
-                if (value.startsWith(m.getKey() + "/")) {
+                if (value.equals(m.getKey()) || value.startsWith(m.getKey() + "/")) {
                     value = m.getValue() + value.substring(m.getKey().length());
                     break;
                 }
@@ -184,7 +205,7 @@ class WorkerContractTest {
         assertEquals("localhost", env.get("TRACKER_CLUSTER_DNS"), "the headless Service's name: " + env);
         assertTrue(Files.isRegularFile(Path.of(env.get("TRACKER_CLUSTER_KEY_FILE"))));
         assertTrue(Files.isRegularFile(Path.of(env.get("TRACKER_UDP_CONNECTION_ID_KEY_FILE"))));
-        assertTrue(Files.isRegularFile(Path.of(env.get("TRACKER_ACCESS_LIST_FILE"))));
+        assertTrue(Files.isDirectory(Path.of(env.get("TRACKER_ACCESS_LIST_FILE"))), "several ConfigMaps: a directory");
 
         // the management port is the worker's default (9000), not an env var: move it the Quarkus way
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString());
@@ -209,6 +230,12 @@ class WorkerContractTest {
         // the whitelist (TRACKER_ACCESS_LIST_MODE and _FILE) refuses the other one
         String refused = get(http, announceUrl(client, UNLISTED)).body();
         assertTrue(refused.contains("not authorized"), refused);
+        String gzipped = get(http, announceUrl(client, LISTED_GZIPPED)).body();
+        assertFalse(gzipped.contains("failure reason"), "the gzipped ConfigMap's hash is served: " + gzipped);
+        // the worker's digest of what it loaded is the operator's digest of the ConfigMaps
+        String expected = AccessListCount.of(List.of(listText, LISTED_GZIPPED + "\n")).digest();
+        String metrics = get(http, "http://127.0.0.1:" + management + "/q/metrics").body();
+        assertTrue(metrics.contains("tracker_access_list_info{digest=\"" + expected + "\"} 1.0"), metrics);
 
         // UDP connect + announce on the same port number
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -203,14 +203,15 @@ public class TrackerWorker {
     }
 
     /** The access list (reloaded in the background), or one that allows everything when the mode is off. */
-    private AccessList startAccessList(Optional<Path> file) {
+    private AccessList startAccessList(Optional<List<Path>> file) {
         if (file.isEmpty()) {
             // opentracker's SIGHUP habit must not kill a worker that has no list to reload.
             SignalReload.onHangup(() -> LOG.info("SIGHUP: no access list to reload (tracker.access-list.mode=off)"));
             return AccessList.off();
         }
         AccessList list = new AccessList(config.accessList().mode());
-        accessListReloader = new AccessListReloader(list, file.get(), store, config.accessList().watch());
+        long maxBytes = Math.min(config.accessList().maxBytes().asLongValue(), Integer.MAX_VALUE - 8);
+        accessListReloader = new AccessListReloader(list, file.get(), store, config.accessList().watch(), maxBytes);
         accessListReloader.start();
         TrackerMetrics.bindAccessList(registry, list, accessListReloader, counters);
         return list;

@@ -155,12 +155,12 @@ final class WorkerFactory {
     }
 
     /** The access list's mode and file; the file is required unless the mode is off. */
-    Optional<Path> accessListFile() {
+    Optional<List<Path>> accessListFile() {
         AccessList.Mode mode = config.accessList().mode();
         if (mode == AccessList.Mode.OFF) {
             return Optional.empty();
         }
-        if (config.accessList().file().isEmpty()) {
+        if (config.accessList().file().map(List::isEmpty).orElse(true)) {
             throw new IllegalArgumentException("tracker.access-list.file must be set when tracker.access-list.mode is "
                     + mode.name().toLowerCase());
         }

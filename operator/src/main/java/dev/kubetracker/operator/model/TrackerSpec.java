@@ -296,8 +296,8 @@ public class TrackerSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @ValidationRule(value = "self.mode == 'off' || has(self.configMapName)",
-            message = "a blacklist or whitelist needs configMapName", fieldPath = ".configMapName")
+    @ValidationRule(value = "self.mode == 'off' || has(self.configMapName) || (has(self.configMaps) && size(self.configMaps) > 0)",
+            message = "a blacklist or whitelist needs configMapName or configMaps", fieldPath = ".configMapName")
     public static class AccessList {
         @Default("off")
         @JsonPropertyDescription("off, blacklist (serve all but the listed hashes) or whitelist (serve only the listed ones).")
@@ -316,8 +316,68 @@ public class TrackerSpec {
         public void setMode(AccessListMode mode) { this.mode = mode; }
         public String getConfigMapName() { return configMapName; }
         public void setConfigMapName(String configMapName) { this.configMapName = configMapName; }
+        @Size(max = 64)
+        @JsonPropertyDescription("ConfigMaps (in the Tracker's namespace) whose keys the workers merge into one list, with"
+                + " configMapName's if that is set too: for a list larger than one ConfigMap's 1 MiB. A key may hold"
+                + " the list gzip-compressed (binaryData).")
+        private List<ConfigMapKeys> configMaps;
+
         public String getKey() { return key; }
         public void setKey(String key) { this.key = key; }
+        public List<ConfigMapKeys> getConfigMaps() { return configMaps; }
+        public void setConfigMaps(List<ConfigMapKeys> configMaps) { this.configMaps = configMaps; }
+
+        /** Whether the list spans more than configMapName's one key (and so is mounted as a projected directory). */
+        public boolean spansSeveralKeys() {
+            return configMaps != null && !configMaps.isEmpty();
+        }
+
+        /** Every ConfigMap and key the list is read from, configMapName's first. */
+        public List<ConfigMapKeys> sources() {
+            List<ConfigMapKeys> sources = new ArrayList<>();
+            if (configMapName != null) {
+                sources.add(new ConfigMapKeys(configMapName, List.of(key)));
+            }
+            if (configMaps != null) {
+                sources.addAll(configMaps);
+            }
+            return sources;
+        }
+    }
+
+    /** One ConfigMap of a list and the keys of it that belong to the list. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.keys) || self.keys.all(k, k.matches('^[-._a-zA-Z0-9]{1,253}$'))",
+            message = "a key is 1 to 253 of the characters -._a-zA-Z0-9", fieldPath = ".keys")
+    public static class ConfigMapKeys {
+        @io.fabric8.generator.annotation.Required
+        @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+        @JsonPropertyDescription("The ConfigMap's name.")
+        private String name;
+
+        @Size(min = 1, max = 64)
+        @JsonPropertyDescription("Its keys that hold (parts of) the list, plain text or gzip-compressed binaryData;"
+                + " accesslist when not given.")
+        private List<String> keys;
+
+        public ConfigMapKeys() {
+        }
+
+        public ConfigMapKeys(String name, List<String> keys) {
+            this.name = name;
+            this.keys = keys;
+        }
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public List<String> getKeys() { return keys; }
+
+        /** The keys, {@code accesslist} when none are given. */
+        public List<String> keysOrDefault() {
+            return keys == null || keys.isEmpty() ? List.of("accesslist") : keys;
+        }
+        public void setKeys(List<String> keys) { this.keys = keys; }
+
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -42,12 +42,17 @@ public class TrackerStatus {
     public static class AccessListStatus {
         @JsonPropertyDescription("off, blacklist or whitelist.")
         private String mode;
-        @JsonPropertyDescription("The ConfigMap read.")
+        @JsonPropertyDescription("The ConfigMap read (the first, when there are several).")
         private String configMapName;
+        @JsonPropertyDescription("Every ConfigMap read, when the list spans several.")
+        private List<String> configMaps;
         @JsonPropertyDescription("Info hashes found in the list.")
         private Integer entries;
         @JsonPropertyDescription("Lines that are neither a hash, a comment nor blank (the workers skip them).")
         private Integer malformedLines;
+        @JsonPropertyDescription("SHA-256 of the list's sorted hashes; a worker enforcing this list exports the same"
+                + " digest as tracker_access_list_info{digest}.")
+        private String digest;
 
         public AccessListStatus() {
         }
@@ -63,21 +68,26 @@ public class TrackerStatus {
         public void setMode(String mode) { this.mode = mode; }
         public String getConfigMapName() { return configMapName; }
         public void setConfigMapName(String configMapName) { this.configMapName = configMapName; }
+        public List<String> getConfigMaps() { return configMaps; }
+        public void setConfigMaps(List<String> configMaps) { this.configMaps = configMaps; }
         public Integer getEntries() { return entries; }
         public void setEntries(Integer entries) { this.entries = entries; }
+        public String getDigest() { return digest; }
+        public void setDigest(String digest) { this.digest = digest; }
         public Integer getMalformedLines() { return malformedLines; }
         public void setMalformedLines(Integer malformedLines) { this.malformedLines = malformedLines; }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof AccessListStatus a && Objects.equals(mode, a.mode)
-                    && Objects.equals(configMapName, a.configMapName) && Objects.equals(entries, a.entries)
-                    && Objects.equals(malformedLines, a.malformedLines);
+                    && Objects.equals(configMapName, a.configMapName) && Objects.equals(configMaps, a.configMaps)
+                    && Objects.equals(entries, a.entries)
+                    && Objects.equals(malformedLines, a.malformedLines) && Objects.equals(digest, a.digest);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(mode, configMapName, entries, malformedLines);
+            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines, digest);
         }
     }
 

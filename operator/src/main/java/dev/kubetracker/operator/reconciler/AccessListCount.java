@@ -1,6 +1,10 @@
 package dev.kubetracker.operator.reconciler;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -9,17 +13,46 @@ import java.util.Set;
  * AccessListFile): after leading blanks, a 40-hex-digit info hash (either case) followed by the end
  * of the line or a character that is not a hex digit; blank lines and lines starting with {@code #}
  * are skipped; anything else is a malformed line. A UTF-8 byte order mark at the start is skipped.
+ * Several texts (the keys of several ConfigMaps) count as one list, as the worker merges them.
  *
  * @param entries        distinct info hashes
  * @param malformedLines lines that are neither a hash, a comment nor blank
+ * @param digest         the SHA-256 of the set as the worker computes it (InfoHashSet.digest, exported as
+ *                       {@code tracker_access_list_info{digest}}): each hash's 20 bytes in ascending order
  */
-public record AccessListCount(int entries, int malformedLines) {
+public record AccessListCount(int entries, int malformedLines, String digest) {
 
     public static AccessListCount of(String text) {
+        return of(List.of(text));
+    }
+
+    public static AccessListCount of(List<String> texts) {
+        Set<String> hashes = new HashSet<>();
+        int malformed = 0;
+        for (String text : texts) {
+            malformed += addTo(hashes, text);
+        }
+        return new AccessListCount(hashes.size(), malformed, digest(hashes));
+    }
+
+    /** Lower-case hex sorts as the bytes it stands for, unsigned: the worker's order. */
+    private static String digest(Set<String> hashes) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        HexFormat hex = HexFormat.of();
+        hashes.stream().sorted().forEach(h -> sha256.update(hex.parseHex(h)));
+        return hex.formatHex(sha256.digest());
+    }
+
+    /** Adds the text's hashes; returns its malformed lines. */
+    private static int addTo(Set<String> hashes, String text) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        Set<String> hashes = new HashSet<>();
         int malformed = 0;
         for (String line : text.split("\n", -1)) {
             int start = 0;
@@ -37,7 +70,7 @@ public record AccessListCount(int entries, int malformedLines) {
                 malformed++;
             }
         }
-        return new AccessListCount(hashes.size(), malformed);
+        return malformed;
     }
 
     private static boolean isHash(String s) {

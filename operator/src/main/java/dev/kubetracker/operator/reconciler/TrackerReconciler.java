@@ -77,24 +77,24 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 .withName(ACCESS_LIST_SOURCE)
                 // only the labelled ConfigMaps, not every ConfigMap of the watched namespaces
                 .withLabelSelector(TrackerResources.ACCESS_LIST_LABEL)
-                .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<Tracker>) t ->
-                        accessListConfigMap(t).map(Set::of).orElse(Set.of()))
+                .withPrimaryToSecondaryMapper((PrimaryToSecondaryMapper<Tracker>) TrackerReconciler::accessListConfigMaps)
                 .withSecondaryToPrimaryMapper(cm -> context.getPrimaryCache()
                         .list(cm.getMetadata().getNamespace(),
-                                t -> accessListConfigMap(t).map(id -> id.equals(ResourceID.fromResource(cm))).orElse(false))
+                                t -> accessListConfigMaps(t).contains(ResourceID.fromResource(cm)))
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
                 .build();
         return List.of(new InformerEventSource<>(config, context));
     }
 
-    /** The ConfigMap a Tracker reads its list from, when it has a list. */
-    static Optional<ResourceID> accessListConfigMap(Tracker t) {
+    /** The ConfigMaps a Tracker reads its list from (none when it has no list). */
+    static Set<ResourceID> accessListConfigMaps(Tracker t) {
         TrackerSpec.AccessList list = t.getSpec().getAccessList();
-        if (list == null || list.getMode() == AccessListMode.OFF || list.getConfigMapName() == null) {
-            return Optional.empty();
+        if (list == null || list.getMode() == AccessListMode.OFF) {
+            return Set.of();
         }
-        return Optional.of(new ResourceID(list.getConfigMapName(), t.getMetadata().getNamespace()));
+        return list.sources().stream().map(s -> new ResourceID(s.getName(), t.getMetadata().getNamespace()))
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -108,25 +108,29 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                 .filter(s -> clientNames.contains(s.getMetadata().getName()))
                 .sorted(java.util.Comparator.comparing(s -> s.getMetadata().getName()))
                 .toList();
-        Optional<ConfigMap> list = accessListConfigMap(tracker).flatMap(id -> context
-                .getSecondaryResource(ConfigMap.class, ACCESS_LIST_SOURCE)
-                // not among the labelled ones: one GET tells a missing ConfigMap from an unlabelled one
-                .or(() -> Optional.ofNullable(context.getClient().configMaps().inNamespace(id.getNamespace().orElseThrow())
-                        .withName(id.getName()).get())));
-        TrackerStatus status = status(tracker, workers, clients, list, clock.instant());
+        Set<ConfigMap> labelled = context.getSecondaryResources(ConfigMap.class);
+        List<ConfigMap> lists = new ArrayList<>();
+        for (ResourceID id : accessListConfigMaps(tracker)) {
+            labelled.stream().filter(cm -> id.equals(ResourceID.fromResource(cm))).findFirst()
+                    // not among the labelled ones: one GET tells a missing ConfigMap from an unlabelled one
+                    .or(() -> Optional.ofNullable(context.getClient().configMaps()
+                            .inNamespace(id.getNamespace().orElseThrow()).withName(id.getName()).get()))
+                    .ifPresent(lists::add);
+        }
+        TrackerStatus status = status(tracker, workers, clients, lists, clock.instant());
         Conditions.newlyTrue(Conditions.DEGRADED, tracker.getStatus(), status)
                 .ifPresent(c -> events.degraded(tracker, c.getReason(), c.getMessage()));
         UpdateControl<Tracker> control = Objects.equals(status, tracker.getStatus()) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(statusPatch(tracker, status));
         // a ConfigMap created or fixed without the label brings no event: look again now and then
-        boolean listUnseen = accessListConfigMap(tracker).isPresent()
-                && list.filter(TrackerResources::isLabelledAccessList).isEmpty();
+        boolean listUnseen = lists.stream().filter(TrackerResources::isLabelledAccessList).count()
+                < accessListConfigMaps(tracker).size();
         return listUnseen ? control.rescheduleAfter(ACCESS_LIST_RECHECK) : control;
     }
 
     /** The status from what the cluster shows; pure, so the tests call it directly. */
     public static TrackerStatus status(Tracker tracker, Optional<StatefulSet> workers, List<Service> clients,
-            Optional<ConfigMap> configMap, Instant now) {
+            List<ConfigMap> configMaps, Instant now) {
         TrackerSpec spec = tracker.getSpec();
         TrackerStatus previous = tracker.getStatus();
         Long generation = tracker.getMetadata().getGeneration();
@@ -146,29 +150,11 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         String degradedReason = null;
         AccessListMode mode = spec.getAccessList().getMode();
         if (mode != AccessListMode.OFF) {
-            String name = spec.getAccessList().getConfigMapName();
-            String key = spec.getAccessList().getKey();
-            TrackerStatus.AccessListStatus al = new TrackerStatus.AccessListStatus(mode.workerValue(), name, null, null);
-            if (configMap.isEmpty()) {
-                degradedReason = "AccessListMissing";
-                problems.add("ConfigMap " + name + " not found; running workers keep the list they last loaded,"
-                        + " new worker pods wait for it");
-            } else if (!TrackerResources.isLabelledAccessList(configMap.get())) {
-                degradedReason = "AccessListNotLabelled";
-                problems.add("ConfigMap " + name + " lacks the label " + TrackerResources.ACCESS_LIST_LABEL
-                        + "=true: the operator watches only ConfigMaps so labelled (the workers read it all the same)");
-            } else {
-                String text = configMap.get().getData() == null ? null : configMap.get().getData().get(key);
-                if (text == null) {
-                    degradedReason = "AccessListKeyMissing";
-                    problems.add("ConfigMap " + name + " has no key " + key);
-                } else {
-                    AccessListCount count = AccessListCount.of(text);
-                    al.setEntries(count.entries());
-                    al.setMalformedLines(count.malformedLines());
-                }
-            }
-            status.setAccessList(al);
+            AccessListCheck check = AccessListCheck.of(mode.workerValue(), spec.getAccessList(), configMaps.stream()
+                    .collect(Collectors.toMap(cm -> cm.getMetadata().getName(), cm -> cm, (x, y) -> x)));
+            degradedReason = check.degradedReason();
+            problems.addAll(check.problems());
+            status.setAccessList(check.status());
         }
 
         var conditions = Conditions.copy(previous == null ? null : previous.getConditions());

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -28,6 +29,8 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -156,6 +159,27 @@ public final class TrackerResources {
     }
 
     /** Whether the operator's ConfigMap informer sees this ConfigMap (its selector is the label's existence). */
+    /**
+     * One ConfigMap as it is (a Tracker that names one keeps the pod template it had), or several
+     * projected into one directory, each key at {@code <configmap>/<key>} so that equal key names in two
+     * ConfigMaps do not collide. A projected volume is swapped through {@code ..data} all the same.
+     */
+    static Volume accessListVolume(TrackerSpec.AccessList list) {
+        if (!list.spansSeveralKeys()) {
+            return new VolumeBuilder().withName("access-list").withNewConfigMap()
+                    .withName(list.getConfigMapName()).withOptional(false).endConfigMap().build();
+        }
+        List<VolumeProjection> projections = new ArrayList<>();
+        for (TrackerSpec.ConfigMapKeys source : list.sources()) {
+            List<KeyToPath> items = source.keysOrDefault().stream()
+                    .map(key -> new KeyToPath(key, null, source.getName() + "/" + key)).toList();
+            projections.add(new VolumeProjectionBuilder().withNewConfigMap().withName(source.getName())
+                    .withItems(items).withOptional(false).endConfigMap().build());
+        }
+        return new VolumeBuilder().withName("access-list").withNewProjected().withSources(projections)
+                .endProjected().build();
+    }
+
     public static boolean isLabelledAccessList(io.fabric8.kubernetes.api.model.ConfigMap configMap) {
         Map<String, String> labels = configMap.getMetadata().getLabels();
         return labels != null && labels.containsKey(ACCESS_LIST_LABEL);
@@ -279,7 +303,9 @@ public final class TrackerResources {
         AccessListMode mode = spec.getAccessList().getMode();
         env.put("TRACKER_ACCESS_LIST_MODE", mode.workerValue());
         if (mode != AccessListMode.OFF) {
-            env.put("TRACKER_ACCESS_LIST_FILE", ACCESS_LIST_MOUNT + "/" + spec.getAccessList().getKey());
+            // several ConfigMaps: the worker merges every file under the directory
+            env.put("TRACKER_ACCESS_LIST_FILE", spec.getAccessList().spansSeveralKeys() ? ACCESS_LIST_MOUNT
+                    : ACCESS_LIST_MOUNT + "/" + spec.getAccessList().getKey());
         }
         TrackerSpec.Deniability deniability = spec.getDeniability();
         if (deniability.getProbability() > 0 && deniability.getMaxPeers() > 0) {
@@ -339,8 +365,7 @@ public final class TrackerResources {
             // empty blacklist (serving what was taken down) or an empty whitelist.
             mounts.add(new VolumeMountBuilder().withName("access-list").withMountPath(ACCESS_LIST_MOUNT)
                     .withReadOnly(true).build());
-            volumes.add(new VolumeBuilder().withName("access-list").withNewConfigMap()
-                    .withName(spec.getAccessList().getConfigMapName()).withOptional(false).endConfigMap().build());
+            volumes.add(accessListVolume(spec.getAccessList()));
         }
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());

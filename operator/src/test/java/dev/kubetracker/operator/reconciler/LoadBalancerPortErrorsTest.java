@@ -37,7 +37,7 @@ class LoadBalancerPortErrorsTest {
         Service mixed = withIngress(TrackerResources.clientService(t), "203.0.113.7", "MixedProtocolNotSupported");
         assertEquals(List.of("t 203.0.113.7 6969/UDP: MixedProtocolNotSupported"), LoadBalancerPortErrors.of(List.of(mixed)));
 
-        TrackerStatus status = TrackerReconciler.status(t, Optional.empty(), List.of(mixed), Optional.empty(),
+        TrackerStatus status = TrackerReconciler.status(t, Optional.empty(), List.of(mixed), List.of(),
                 Instant.EPOCH);
         assertEquals("True", condition(status).getStatus());
         assertEquals("PortError", condition(status).getReason());
@@ -50,7 +50,7 @@ class LoadBalancerPortErrorsTest {
         Service fine = withIngress(TrackerResources.clientService(t), "203.0.113.7", null);
         Service pending = TrackerResources.clientService(t);
         assertEquals(List.of(), LoadBalancerPortErrors.of(List.of(fine, pending)));
-        TrackerStatus status = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(), Instant.EPOCH);
+        TrackerStatus status = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(), Instant.EPOCH);
         assertEquals("False", condition(status).getStatus());
         assertEquals("NoPortError", condition(status).getReason());
     }

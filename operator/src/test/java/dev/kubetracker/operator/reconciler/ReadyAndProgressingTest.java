@@ -35,7 +35,7 @@ class ReadyAndProgressingTest {
     }
 
     static TrackerStatus status(Optional<StatefulSet> workers) {
-        return TrackerReconciler.status(TrackerResourcesTest.tracker(), workers, List.of(), Optional.empty(), NOW);
+        return TrackerReconciler.status(TrackerResourcesTest.tracker(), workers, List.of(), List.of(), NOW);
     }
 
     static Condition condition(TrackerStatus s, String type) {
@@ -102,14 +102,14 @@ class ReadyAndProgressingTest {
     void transitionTimesMoveOnlyWhenTheStatusFlips() {
         Tracker t = TrackerResourcesTest.tracker();
         TrackerStatus rolling = TrackerReconciler.status(t, Optional.of(workers(4L, 2, 2, 1, "a", "b")),
-                List.of(), Optional.empty(), NOW);
+                List.of(), List.of(), NOW);
         t.setStatus(rolling);
         TrackerStatus stillRolling = TrackerReconciler.status(t, Optional.of(workers(4L, 2, 1, 1, "a", "b")),
-                List.of(), Optional.empty(), NOW.plusSeconds(30));
+                List.of(), List.of(), NOW.plusSeconds(30));
         assertEquals("2026-01-01T00:00:00Z", condition(stillRolling, "Progressing").getLastTransitionTime());
         t.setStatus(stillRolling);
         TrackerStatus done = TrackerReconciler.status(t, Optional.of(workers(4L, 2, 2, 2, "b", "b")),
-                List.of(), Optional.empty(), NOW.plusSeconds(60));
+                List.of(), List.of(), NOW.plusSeconds(60));
         assertEquals("2026-01-01T00:01:00Z", condition(done, "Progressing").getLastTransitionTime());
         assertEquals("2026-01-01T00:01:00Z", condition(done, "Ready").getLastTransitionTime());
         assertEquals("2026-01-01T00:00:00Z", condition(done, "Degraded").getLastTransitionTime());

@@ -111,6 +111,29 @@ class TrackerResourcesTest {
     }
 
     @Test
+    void severalAccessListConfigMapsAreProjectedIntoOneDirectoryTheWorkerReads() {
+        Tracker t = tracker();
+        t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.WHITELIST);
+        t.getSpec().getAccessList().setConfigMapName("legacy");
+        assertEquals("/etc/kubetracker/access-list/accesslist", env(t).get("TRACKER_ACCESS_LIST_FILE"),
+                "one ConfigMap: the pod template it always had");
+        t.getSpec().getAccessList().setConfigMaps(List.of(new TrackerSpec.ConfigMapKeys("part-1", null),
+                new TrackerSpec.ConfigMapKeys("part-2", List.of("accesslist", "more.gz"))));
+        assertEquals(TrackerResources.ACCESS_LIST_MOUNT, env(t).get("TRACKER_ACCESS_LIST_FILE"));
+        var volume = TrackerResources.statefulSet(t, SETTINGS).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("access-list")).findFirst().orElseThrow();
+        var paths = volume.getProjected().getSources().stream()
+                .flatMap(p -> p.getConfigMap().getItems().stream()
+                        .map(i -> p.getConfigMap().getName() + ":" + i.getKey() + "->" + i.getPath()))
+                .toList();
+        assertEquals(List.of("legacy:accesslist->legacy/accesslist", "part-1:accesslist->part-1/accesslist",
+                "part-2:accesslist->part-2/accesslist", "part-2:more.gz->part-2/more.gz"), paths,
+                "equal key names in two ConfigMaps do not collide");
+        assertTrue(volume.getProjected().getSources().stream().noneMatch(p -> p.getConfigMap().getOptional()),
+                "new pods wait for a missing ConfigMap rather than start with part of the list");
+    }
+
+    @Test
     void envFollowsTheSpecAndTheSettings() {
         Tracker t = tracker();
         Map<String, String> env = env(t);
@@ -137,24 +160,43 @@ class TrackerResourcesTest {
     @Test
     void accessListCountedAsTheWorkerReadsIt() {
         String h = "0123456789abcdef0123456789abcdef01234567";
-        assertEquals(new AccessListCount(0, 0), AccessListCount.of(""));
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of("\uFEFF" + h + "\n# c\n\n  \t\n"));
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of(h.toUpperCase() + " name\r\n" + h + "\n"), "dedup, either case, CRLF");
-        assertEquals(new AccessListCount(1, 0), AccessListCount.of("   " + h + "\tx"), "leading blanks");
-        assertEquals(new AccessListCount(0, 3), AccessListCount.of(h + "0\n" + h.substring(1) + "\nxyz\n"),
+        assertEquals(List.of(0, 0), counted(""));
+        assertEquals(List.of(1, 0), counted("\uFEFF" + h + "\n# c\n\n  \t\n"));
+        assertEquals(List.of(1, 0), counted(h.toUpperCase() + " name\r\n" + h + "\n"), "dedup, either case, CRLF");
+        assertEquals(List.of(1, 0), counted("   " + h + "\tx"), "leading blanks");
+        assertEquals(List.of(0, 3), counted(h + "0\n" + h.substring(1) + "\nxyz\n"),
                 "41 hex digits, 39, text");
+    }
+
+    private static List<Integer> counted(String text) {
+        AccessListCount count = AccessListCount.of(text);
+        return List.of(count.entries(), count.malformedLines());
+    }
+
+    @Test
+    void theDigestIsTheSha256OfTheSortedHashBytesWhateverTheSpellingOrder() throws Exception {
+        String a = "0123456789abcdef0123456789abcdef01234567";
+        String b = "f123456789abcdef0123456789abcdef01234567";
+        var sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(java.util.HexFormat.of().parseHex(a));
+        sha256.update(java.util.HexFormat.of().parseHex(b));
+        String expected = java.util.HexFormat.of().formatHex(sha256.digest());
+        assertEquals(expected, AccessListCount.of(b.toUpperCase() + "\n" + a + "\n" + a + " again\n").digest());
+        assertEquals(expected, AccessListCount.of(List.of(b + "\n", "# part two\n" + a + "\n")).digest());
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", AccessListCount.of("").digest(),
+                "the empty list: SHA-256 of nothing");
     }
 
     @Test
     void conditionTransitionTimeMovesOnlyOnAFlip() {
         Tracker t = tracker();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(), t0);
+        TrackerStatus s0 = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(), t0);
         assertEquals("False", ready(s0).getStatus());
         assertEquals("2026-01-01T00:00:00Z", ready(s0).getLastTransitionTime());
         assertEquals(3L, ready(s0).getObservedGeneration());
         t.setStatus(s0);
-        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.empty(),
+        TrackerStatus s1 = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(),
                 t0.plusSeconds(60));
         assertEquals(s0, s1, "nothing changed: same status, so no patch");
         t.setStatus(s1);
@@ -162,7 +204,7 @@ class TrackerResourcesTest {
         sts.getMetadata().setGeneration(1L);
         sts.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(1L).withReplicas(2).withReadyReplicas(2)
                 .withUpdatedReplicas(2).withCurrentRevision("r").withUpdateRevision("r").build());
-        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), Optional.empty(),
+        TrackerStatus s2 = TrackerReconciler.status(t, Optional.of(sts), List.of(), List.of(),
                 t0.plusSeconds(120));
         assertEquals("True", ready(s2).getStatus());
         assertEquals("2026-01-01T00:02:00Z", ready(s2).getLastTransitionTime());
@@ -175,7 +217,7 @@ class TrackerResourcesTest {
         t.getSpec().getAccessList().setMode(TrackerSpec.AccessListMode.BLACKLIST);
         t.getSpec().getAccessList().setConfigMapName("cm");
         var cm = new ConfigMapBuilder().withNewMetadata().withName("cm").addToLabels(TrackerResources.ACCESS_LIST_LABEL, "true").endMetadata().addToData("other", "x").build();
-        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), Optional.of(cm), Instant.EPOCH);
+        TrackerStatus s = TrackerReconciler.status(t, Optional.empty(), List.of(), List.of(cm), Instant.EPOCH);
         var degraded = s.getConditions().stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
         assertEquals("True", degraded.getStatus());
         assertEquals("AccessListKeyMissing", degraded.getReason());

@@ -18,8 +18,18 @@ public final class AccessListFile {
     private AccessListFile() {
     }
 
+    /** Malformed lines of one file: how many, and the numbers of the first few. */
+    public record Malformed(int count, int[] firstLineNumbers) {
+    }
+
     public static Parsed parse(byte[] content) {
         TorrentRows rows = new TorrentRows(content.length / 41 + 1); // a typical line: 40 digits and a newline
+        Malformed malformed = parseInto(rows, content);
+        return new Parsed(InfoHashSet.of(rows), malformed.count(), malformed.firstLineNumbers());
+    }
+
+    /** Adds the content's hashes to {@code rows} (so that several files make one list). */
+    public static Malformed parseInto(TorrentRows rows, byte[] content) {
         int malformed = 0;
         int[] firstMalformed = new int[MALFORMED_LINES_KEPT];
         int lineNumber = 0;
@@ -46,8 +56,7 @@ public final class AccessListFile {
             }
             at = end + 1;
         }
-        return new Parsed(InfoHashSet.of(rows), malformed,
-                java.util.Arrays.copyOf(firstMalformed, Math.min(malformed, MALFORMED_LINES_KEPT)));
+        return new Malformed(malformed, java.util.Arrays.copyOf(firstMalformed, Math.min(malformed, MALFORMED_LINES_KEPT)));
     }
 
     private static int skipBlanks(byte[] b, int from, int to) {

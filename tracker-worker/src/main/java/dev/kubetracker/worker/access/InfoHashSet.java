@@ -48,6 +48,27 @@ public final class InfoHashSet {
         return high.length;
     }
 
+    /**
+     * SHA-256 of the set, lower-case hex: the hashes' 20 bytes each, in ascending (unsigned) order, which
+     * is the digest of the sorted, de-duplicated lines' binary form. Equal sets have equal digests,
+     * however their files were split, ordered or compressed.
+     */
+    public String digest() {
+        java.security.MessageDigest sha256;
+        try {
+            sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(20);
+        for (int i = 0; i < high.length; i++) {
+            entry.clear();
+            entry.putLong(high[i]).putLong(middle[i]).putInt(low[i]).flip();
+            sha256.update(entry);
+        }
+        return java.util.HexFormat.of().formatHex(sha256.digest());
+    }
+
     public boolean contains(long h, long m, int l) {
         int lo = 0;
         int hi = high.length - 1;

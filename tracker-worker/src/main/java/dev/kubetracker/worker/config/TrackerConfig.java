@@ -72,8 +72,16 @@ public interface TrackerConfig {
         @WithDefault("off")
         dev.kubetracker.worker.access.AccessList.Mode mode();
 
-        /** The list: one 40-hex-digit info hash at the start of each line (a mounted ConfigMap key). */
-        Optional<Path> file();
+        /**
+         * The list: one 40-hex-digit info hash at the start of each line (a mounted ConfigMap key). Several
+         * files (comma-separated) and directories (every visible file in it and in its subdirectories)
+         * are merged into one list; a file starting with gzip's magic bytes is decompressed.
+         */
+        Optional<List<Path>> file();
+
+        /** The most list text all the files may hold, decompressed, together (a gzip bomb is refused). */
+        @WithDefault("128M")
+        io.quarkus.runtime.configuration.MemorySize maxBytes();
 
         /** Reload when the file changes (besides SIGHUP, which always reloads). */
         @WithDefault("true")

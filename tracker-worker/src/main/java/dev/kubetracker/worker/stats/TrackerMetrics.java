@@ -11,6 +11,9 @@ import dev.kubetracker.worker.swarm.SwarmStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -159,6 +162,10 @@ public final class TrackerMetrics {
                 .register(registry);
         Gauge.builder("tracker.access.list.malformed.lines", reloader, AccessListReloader::malformedLines)
                 .description("Malformed lines skipped in the last load").register(registry);
+        MultiGauge loaded = MultiGauge.builder("tracker.access.list.info")
+                .description("1, tagged with the SHA-256 of the loaded list's sorted hashes (which version this worker enforces)")
+                .register(registry);
+        reloader.onReload(() -> loaded.register(List.of(MultiGauge.Row.of(Tags.of("digest", reloader.digest()), 1)), true));
         for (Protocol p : Protocol.values()) {
             FunctionCounter.builder("tracker.access.list.refused", c, x -> x.errors(p, ErrorReason.NOT_AUTHORIZED))
                     .description("Requests refused by the access list").tag("protocol", p.tag()).register(registry);

@@ -78,4 +78,23 @@ final class AccessListProfiles {
                     "tracker.access-list.watch", "false");
         }
     }
+
+    /** A whitelist split over a plain file and a gzipped one in a directory, as several ConfigMaps project it. */
+    public static final class WhitelistSplitDirectory implements QuarkusTestProfile {
+        static final Path DIR = Path.of("target", "access-lists", "split").toAbsolutePath();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                freshDirectory("split");
+                Files.writeString(Files.createDirectories(DIR.resolve("plain-configmap")).resolve("accesslist"),
+                        ALLOWED + "\n");
+                Files.write(Files.createDirectories(DIR.resolve("gzipped-configmap")).resolve("list.gz"),
+                        AccessListMergeTest.gzip(LATER_REFUSED + "\n"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.of("tracker.access-list.mode", "whitelist", "tracker.access-list.file", DIR.toString());
+        }
+    }
 }
