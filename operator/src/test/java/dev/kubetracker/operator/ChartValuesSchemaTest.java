@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,24 +18,10 @@ class ChartValuesSchemaTest {
     @TempDir
     Path temp;
 
-    /** The chart copied with one line of values.yaml replaced (helm-java's lint takes no --set). */
+    /** The chart with one line of values.yaml replaced. */
     Path chartWith(String defaultLine, String replacement) throws IOException {
-        Path chart = CrdAndChartTest.chart();
-        Path copy = temp.resolve("kubetracker");
-        try (Stream<Path> files = Files.walk(chart)) {
-            for (Path from : (Iterable<Path>) files::iterator) {
-                Path to = copy.resolve(chart.relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
-        Path values = copy.resolve("values.yaml");
-        String text = Files.readString(values);
-        assertTrue(text.contains("\n" + defaultLine + "\n"), defaultLine + " is not a line of values.yaml");
-        Files.writeString(values, text.replace("\n" + defaultLine + "\n", "\n" + replacement + "\n"));
+        Path copy = ChartCopy.in(temp);
+        ChartCopy.replace(copy, "values.yaml", "\n" + defaultLine + "\n", "\n" + replacement + "\n");
         return copy;
     }
 
