@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,41 @@ class ChartValuesSchemaTest {
         Path copy = ChartCopy.in(temp);
         ChartCopy.replace(copy, "values.yaml", "\n" + defaultLine + "\n", "\n" + replacement + "\n");
         return copy;
+    }
+
+    static JsonNode schema() throws IOException {
+        return CrdSchema.YAML.readTree(CrdAndChartTest.chart().resolve("values.schema.json").toFile());
+    }
+
+    /**
+     * Every value of values.yaml by its dotted path; a group the schema closes (no other keys) is walked
+     * into, an open map (resources, labels, affinity) is one value.
+     */
+    static Map<String, JsonNode> values() throws IOException {
+        Map<String, JsonNode> values = new TreeMap<>();
+        walk("", CrdSchema.YAML.readTree(CrdAndChartTest.chart().resolve("values.yaml").toFile()), schema(), values);
+        return values;
+    }
+
+    private static void walk(String prefix, JsonNode value, JsonNode schema, Map<String, JsonNode> into) {
+        value.fields().forEachRemaining(e -> {
+            String path = prefix + e.getKey();
+            JsonNode property = schema.path("properties").path(e.getKey());
+            if (e.getValue().isObject() && property.path("additionalProperties").isBoolean()
+                    && !property.path("additionalProperties").asBoolean()) {
+                walk(path + ".", e.getValue(), property, into);
+            } else {
+                into.put(path, property);
+            }
+        });
+    }
+
+    @Test
+    void everyValueHasATypeInTheSchema() throws IOException {
+        Map<String, JsonNode> values = values();
+        assertTrue(values.containsKey("tests.infoHash"), values.keySet().toString());
+        values.forEach((path, property) -> assertTrue(property.has("type") || property.has("$ref"),
+                path + " has no type in values.schema.json"));
     }
 
     @Test
