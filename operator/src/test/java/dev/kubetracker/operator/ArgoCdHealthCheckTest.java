@@ -2,6 +2,10 @@ package dev.kubetracker.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.kubetracker.operator.SampleTrackers.READY;
+import static dev.kubetracker.operator.SampleTrackers.READY_BUT_DEGRADED;
+import static dev.kubetracker.operator.SampleTrackers.ROLLING_UPDATE;
+import static dev.kubetracker.operator.SampleTrackers.tracker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -54,39 +58,6 @@ class ArgoCdHealthCheckTest {
         }
     }
 
-    static String tracker(long generation, String status) {
-        return """
-                apiVersion: kubetracker.dev/v1alpha1
-                kind: Tracker
-                metadata:
-                  name: tracker
-                  namespace: torrents
-                  generation: %d
-                spec:
-                  replicas: 3
-                """.formatted(generation) + status;
-    }
-
-    static final String READY = """
-            status:
-              observedGeneration: 4
-              replicas: 3
-              readyReplicas: 3
-              conditions:
-                - type: Ready
-                  status: "True"
-                  reason: WorkersReady
-                  message: 3 of 3 workers ready
-                - type: Progressing
-                  status: "False"
-                  reason: RolloutComplete
-                  message: rollout complete
-                - type: Degraded
-                  status: "False"
-                  reason: AsExpected
-                  message: ""
-            """;
-
     @Test
     void readyAtTheCurrentGenerationIsHealthy() throws Exception {
         assertEquals(new Health("Healthy", "3 of 3 workers ready"), health(tracker(4, READY)));
@@ -107,27 +78,13 @@ class ArgoCdHealthCheckTest {
 
     @Test
     void aRollingUpdateIsProgressingAndSaysWhy() throws Exception {
-        Health health = health(tracker(6, """
-                status:
-                  observedGeneration: 6
-                  conditions:
-                    - type: Ready
-                      status: "False"
-                      reason: RolloutInProgress
-                      message: 1 of 3 workers updated
-                    - type: Progressing
-                      status: "True"
-                      reason: RollingUpdate
-                      message: updating worker tracker-1
-                """));
+        Health health = health(tracker(6, ROLLING_UPDATE));
         assertEquals(new Health("Progressing", "RollingUpdate: updating worker tracker-1"), health);
     }
 
     @Test
     void degradedIsDegradedEvenWhileTheWorkersAreReady() throws Exception {
-        String degraded = READY.replace("status: \"False\"\n      reason: AsExpected\n      message: \"\"",
-                "status: \"True\"\n      reason: AccessListMissing\n      message: ConfigMap tracker-whitelist not found");
-        Health health = health(tracker(4, degraded));
+        Health health = health(tracker(4, READY_BUT_DEGRADED));
         assertEquals(new Health("Degraded", "AccessListMissing: ConfigMap tracker-whitelist not found"), health);
     }
 
