@@ -77,7 +77,11 @@ class CrdAndChartTest {
     }
 
     static List<JsonNode> render(Map<String, Object> values) throws IOException {
-        var command = new Helm(chart()).template().withName("kt").withNamespace("kubetracker-system");
+        return render(chart(), values);
+    }
+
+    static List<JsonNode> render(Path chart, Map<String, Object> values) throws IOException {
+        var command = new Helm(chart).template().withName("kt").withNamespace("kubetracker-system");
         values.forEach(command::set);
         String yaml = command.call();
         List<JsonNode> docs = new ArrayList<>();

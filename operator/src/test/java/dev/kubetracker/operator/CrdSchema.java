@@ -205,7 +205,7 @@ final class CrdSchema {
     }
 
     /** JSON to CEL values by the schema's types, as Kubernetes does (integer: int64, number: double). */
-    private static Object toCel(JsonNode schema, JsonNode value) {
+    static Object toCel(JsonNode schema, JsonNode value) {
         String type = schema.path("type").asText("");
         if (value.isObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
