@@ -233,6 +233,8 @@ class CrdAndChartTest {
         // Secrets: a plain create and the informer's list/watch (RBAC cannot select by label); no update, patch or delete
         expected.put("/secrets", Set.of("get", "list", "watch", "create"));
         expected.put("/configmaps", readOnly);
+        // the worker pods, listed to poll their loaded access-list digests
+        expected.put("/pods", Set.of("list"));
         expected.put("events.k8s.io/events", Set.of("create"));
         assertEquals(expected, granted);
     }
