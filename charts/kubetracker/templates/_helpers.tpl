@@ -70,6 +70,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch"]
+# the worker pods: listed by a Tracker's selector to read each ready pod's loaded access-list digest
+# from its /q/metrics (status.accessList.workersOnNewest); list is all the poll uses
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 # Events about the Trackers (keys created, Degraded, failed reconciles)
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]

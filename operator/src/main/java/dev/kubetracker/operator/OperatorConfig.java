@@ -45,7 +45,18 @@ public interface OperatorConfig {
     /** Namespace of the Lease (the operator's own); the client's namespace when unset. */
     Optional<String> leaseNamespace();
 
+    /** The operator's own namespace (the chart sets it), so the workers' NetworkPolicy can admit it. */
+    Optional<String> operatorNamespace();
+
+    /**
+     * Labels of the operator's own pods as {@code name=value,name=value} (the chart sets them); with
+     * {@link #operatorNamespace} the workers' NetworkPolicy admits the operator to their management port,
+     * where it reads the access-list digest each worker loaded.
+     */
+    Optional<String> operatorPodLabels();
+
     default OperatorSettings settings() {
-        return new OperatorSettings(workerImage(), clusterDomain());
+        return new OperatorSettings(workerImage(), clusterDomain(), operatorNamespace().orElse(null),
+                OperatorSettings.parseLabels(operatorPodLabels().orElse("")));
     }
 }

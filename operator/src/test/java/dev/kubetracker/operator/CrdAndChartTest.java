@@ -237,6 +237,8 @@ class CrdAndChartTest {
         // Secrets: a plain create and the informer's list/watch (RBAC cannot select by label); no update, patch or delete
         expected.put("/secrets", Set.of("get", "list", "watch", "create"));
         expected.put("/configmaps", readOnly);
+        // the worker pods, listed to poll their loaded access-list digests
+        expected.put("/pods", Set.of("list"));
         expected.put("events.k8s.io/events", Set.of("create"));
         assertEquals(expected, granted);
     }
@@ -255,6 +257,14 @@ class CrdAndChartTest {
         Map<String, String> env = env(deployment);
         assertEquals("torrents,mirrors", env.get("KUBETRACKER_OPERATOR_NAMESPACES"));
         assertEquals("DEBUG", env.get("QUARKUS_LOG_LEVEL"));
+        // the operator's own pods, which the workers' NetworkPolicy admits to their management port
+        assertEquals("kubetracker-system", env.get("KUBETRACKER_OPERATOR_OPERATOR_NAMESPACE"));
+        assertEquals("app.kubernetes.io/name=kubetracker-operator,app.kubernetes.io/instance=kt",
+                env.get("KUBETRACKER_OPERATOR_OPERATOR_POD_LABELS"));
+        Map<String, String> podLabels = new TreeMap<>();
+        deployment.at("/spec/template/metadata/labels").fields()
+                .forEachRemaining(e -> podLabels.put(e.getKey(), e.getValue().asText()));
+        assertEquals(podLabels, OperatorSettings.parseLabels(env.get("KUBETRACKER_OPERATOR_OPERATOR_POD_LABELS")));
         assertEquals("ghcr.io/kubetracker/kubetracker-operator:1.2.3", deployment.at("/spec/template/spec/containers/0/image").asText());
         JsonNode monitor = ofKind(docs, "ServiceMonitor").get(0);
         assertEquals("metrics", monitor.at("/spec/endpoints/0/port").asText());
@@ -270,7 +280,7 @@ class CrdAndChartTest {
                 .collect(Collectors.toSet());
         Map<String, String> env = env(ofKind(render(Map.of()), "Deployment").get(0));
         List<String> operatorVars = env.keySet().stream().filter(k -> k.startsWith("KUBETRACKER_")).toList();
-        assertEquals(6, operatorVars.size(), operatorVars.toString());
+        assertEquals(8, operatorVars.size(), operatorVars.toString());
         for (String name : operatorVars) {
             assertTrue(settings.contains(name), name + " is not one of " + settings);
         }

@@ -53,6 +53,11 @@ public class TrackerStatus {
         @JsonPropertyDescription("SHA-256 of the list's sorted hashes; a worker enforcing this list exports the same"
                 + " digest as tracker_access_list_info{digest}.")
         private String digest;
+        @JsonPropertyDescription("Ready workers whose /q/metrics reported the digest of the list they loaded.")
+        private Integer workersReporting;
+        @JsonPropertyDescription("Ready workers whose loaded list has this status's digest, i.e. enforce the"
+                + " ConfigMaps' list as it is now.")
+        private Integer workersOnNewest;
 
         public AccessListStatus() {
         }
@@ -75,6 +80,10 @@ public class TrackerStatus {
         public String getDigest() { return digest; }
         public void setDigest(String digest) { this.digest = digest; }
         public Integer getMalformedLines() { return malformedLines; }
+        public Integer getWorkersReporting() { return workersReporting; }
+        public void setWorkersReporting(Integer workersReporting) { this.workersReporting = workersReporting; }
+        public Integer getWorkersOnNewest() { return workersOnNewest; }
+        public void setWorkersOnNewest(Integer workersOnNewest) { this.workersOnNewest = workersOnNewest; }
         public void setMalformedLines(Integer malformedLines) { this.malformedLines = malformedLines; }
 
         @Override
@@ -82,12 +91,15 @@ public class TrackerStatus {
             return o instanceof AccessListStatus a && Objects.equals(mode, a.mode)
                     && Objects.equals(configMapName, a.configMapName) && Objects.equals(configMaps, a.configMaps)
                     && Objects.equals(entries, a.entries)
-                    && Objects.equals(malformedLines, a.malformedLines) && Objects.equals(digest, a.digest);
+                    && Objects.equals(malformedLines, a.malformedLines) && Objects.equals(digest, a.digest)
+                    && Objects.equals(workersReporting, a.workersReporting)
+                    && Objects.equals(workersOnNewest, a.workersOnNewest);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines, digest);
+            return Objects.hash(mode, configMapName, configMaps, entries, malformedLines, digest, workersReporting,
+                    workersOnNewest);
         }
     }
 

@@ -19,7 +19,7 @@ public class NetworkPolicyDependent extends CRUDKubernetesDependentResource<Netw
 
     @Override
     protected NetworkPolicy desired(Tracker primary, Context<Tracker> context) {
-        return WorkerNetworkPolicy.desired(primary);
+        return WorkerNetworkPolicy.desired(primary, Dependents.settings());
     }
 
     public static class Wanted implements Condition<NetworkPolicy, Tracker> {

@@ -6,6 +6,7 @@ import dev.kubetracker.operator.model.TrackerSpec.AccessListMode;
 import dev.kubetracker.operator.model.TrackerStatus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
@@ -24,11 +25,14 @@ import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMap
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +73,9 @@ public class TrackerReconciler implements Reconciler<Tracker> {
 
     @Inject
     TrackerEvents events;
+
+    @Inject
+    WorkerDigests workerDigests;
 
     @Override
     public List<EventSource<?, Tracker>> prepareEventSources(EventSourceContext<Tracker> context) {
@@ -118,6 +125,7 @@ public class TrackerReconciler implements Reconciler<Tracker> {
                     .ifPresent(lists::add);
         }
         TrackerStatus status = status(tracker, workers, clients, lists, clock.instant());
+        boolean workersBehind = reportWorkersOnList(tracker, status.getAccessList(), context);
         Conditions.newlyTrue(Conditions.DEGRADED, tracker.getStatus(), status)
                 .ifPresent(c -> events.degraded(tracker, c.getReason(), c.getMessage()));
         UpdateControl<Tracker> control = Objects.equals(status, tracker.getStatus()) ? UpdateControl.noUpdate()
@@ -125,7 +133,44 @@ public class TrackerReconciler implements Reconciler<Tracker> {
         // a ConfigMap created or fixed without the label brings no event: look again now and then
         boolean listUnseen = lists.stream().filter(TrackerResources::isLabelledAccessList).count()
                 < accessListConfigMaps(tracker).size();
-        return listUnseen ? control.rescheduleAfter(ACCESS_LIST_RECHECK) : control;
+        // and the workers' loaded lists come from polling, not events: look again until all enforce the newest
+        return listUnseen || workersBehind ? control.rescheduleAfter(ACCESS_LIST_RECHECK) : control;
+    }
+
+    /**
+     * Writes into {@code list} how many ready workers enforce it, from the digests their /q/metrics gave
+     * in the last finished poll, and starts the next poll; true while not every ready worker is on it.
+     */
+    private boolean reportWorkersOnList(Tracker tracker, TrackerStatus.AccessListStatus list, Context<Tracker> context) {
+        ResourceID id = ResourceID.fromResource(tracker);
+        if (list == null) {
+            workerDigests.forget(id);
+            return false;
+        }
+        Map<String, URI> ready = new HashMap<>();
+        for (Pod pod : context.getClient().pods().inNamespace(tracker.getMetadata().getNamespace())
+                .withLabels(TrackerResources.selectorLabels(tracker)).list().getItems()) {
+            if (isReady(pod)) {
+                ready.put(pod.getMetadata().getName(), metricsUri(pod.getStatus().getPodIP()));
+            }
+        }
+        workerDigests.refresh(id, ready);
+        Map<String, String> loaded = workerDigests.last(id);
+        WorkersOnList report = WorkersOnList.of(list.getDigest(),
+                ready.keySet().stream().map(loaded::get).toList());
+        report.writeTo(list);
+        return !report.allOnNewest(ready.size());
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    static URI metricsUri(String podIp) {
+        String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
+        return URI.create("http://" + host + ":" + TrackerResources.MANAGEMENT_PORT + "/q/metrics");
     }
 
     /** The status from what the cluster shows; pure, so the tests call it directly. */

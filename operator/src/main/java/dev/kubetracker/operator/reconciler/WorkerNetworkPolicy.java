@@ -1,5 +1,6 @@
 package dev.kubetracker.operator.reconciler;
 
+import dev.kubetracker.operator.OperatorSettings;
 import dev.kubetracker.operator.model.NetworkPolicySpec;
 import dev.kubetracker.operator.model.Tracker;
 import dev.kubetracker.operator.model.TrackerSpec;
@@ -18,14 +19,15 @@ import java.util.List;
 /**
  * The worker pods' NetworkPolicy, a pure function of the Tracker: the client ports (TCP and UDP) open
  * to everyone, the sync port (UDP changes, TCP snapshots) only from the Tracker's own pods, the
- * management port only from {@code networkPolicy.managementFrom}. Egress stays open (DNS, siblings).
+ * management port only from {@code networkPolicy.managementFrom} and the operator's own pods (which
+ * read the workers' loaded access lists there). Egress stays open (DNS, siblings).
  */
 public final class WorkerNetworkPolicy {
 
     private WorkerNetworkPolicy() {
     }
 
-    public static NetworkPolicy desired(Tracker t) {
+    public static NetworkPolicy desired(Tracker t, OperatorSettings settings) {
         TrackerSpec spec = t.getSpec();
         List<NetworkPolicyIngressRule> rules = new ArrayList<>();
 
@@ -49,6 +51,16 @@ public final class WorkerNetworkPolicy {
         // An empty "from" would mean everyone: with no peers the rule is left out altogether.
         if (!management.isEmpty()) {
             rules.add(new NetworkPolicyIngressRuleBuilder().withFrom(management)
+                    .withPorts(port("TCP", TrackerResources.MANAGEMENT_PORT)).build());
+        }
+        if (settings.knowsItsPods()) {
+            rules.add(new NetworkPolicyIngressRuleBuilder()
+                    .withFrom(new NetworkPolicyPeerBuilder()
+                            .withNewNamespaceSelector()
+                            .addToMatchLabels("kubernetes.io/metadata.name", settings.operatorNamespace())
+                            .endNamespaceSelector()
+                            .withNewPodSelector().withMatchLabels(settings.operatorPodLabels()).endPodSelector()
+                            .build())
                     .withPorts(port("TCP", TrackerResources.MANAGEMENT_PORT)).build());
         }
 
