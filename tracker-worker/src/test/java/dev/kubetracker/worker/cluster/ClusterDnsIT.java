@@ -57,18 +57,12 @@ class ClusterDnsIT {
             workers[i] = new WorkerProcess("cluster-dns-worker-" + (i + 1), MANAGEMENT[i], p,
                     List.of("-Djdk.net.hosts.file=" + hostsFile)).start();
         }
-        for (WorkerProcess w : workers) {
-            w.awaitReady(60_000);
-        }
+        WorkerProcess.awaitAllReady(60_000, workers);
     }
 
     @AfterAll
     void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) {
-            if (w != null) {
-                w.close();
-            }
-        }
+        WorkerProcess.closeAll(workers);
     }
 
     private static RawHttp.Response announce(int worker, byte[] hash, int port, String event) throws IOException {

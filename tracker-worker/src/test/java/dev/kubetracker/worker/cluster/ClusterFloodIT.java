@@ -50,9 +50,7 @@ class ClusterFloodIT {
              WorkerProcess second = worker(2, client[1], sync, management[1], keyFile, connectionIdKey)) {
             workers[0] = first.start();
             workers[1] = second.start();
-            for (WorkerProcess w : workers) {
-                w.awaitReady(60_000);
-            }
+            WorkerProcess.awaitAllReady(60_000, workers);
             FloodedWorker.announceKnownTorrent(client[0], known);
             awaitSeeders(client[1], known, 2, 10_000);
 
@@ -65,9 +63,7 @@ class ClusterFloodIT {
             assertTrue(flood.errors(FloodedWorker.TRACKER_FULL) >= FLOOD_REFUSALS,
                     () -> "the flood did not end in tracker full refusals: " + flood + "; see " + first.log());
 
-            for (WorkerProcess w : workers) {
-                w.awaitReady(5_000); // alive and ready
-            }
+            WorkerProcess.awaitAllReady(5_000, workers); // alive and ready
             String metrics = second.metrics();
             double refused = PrometheusText.sum(metrics, "tracker_cluster_records_refused_total", "source=\"sync\"");
             double bytes = PrometheusText.value(metrics, "tracker_store_bytes");

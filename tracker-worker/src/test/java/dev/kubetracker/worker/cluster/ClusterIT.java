@@ -73,18 +73,12 @@ class ClusterIT {
         for (int i = 0; i < 3; i++) {
             workers[i] = newWorker(i).start();
         }
-        for (WorkerProcess w : workers) {
-            w.awaitReady(60_000);
-        }
+        WorkerProcess.awaitAllReady(60_000, workers);
     }
 
     @AfterAll
     void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) {
-            if (w != null) {
-                w.close();
-            }
-        }
+        WorkerProcess.closeAll(workers);
     }
 
     private static byte[] hash(int seed) {

@@ -65,18 +65,12 @@ class ClusterLossIT {
             p.put("tracker.limits.new-torrents-per-minute", "0");
             workers[i] = new WorkerProcess("cluster-loss-" + (i + 1), MANAGEMENT[i], p).start();
         }
-        for (WorkerProcess w : workers) {
-            w.awaitReady(60_000);
-        }
+        WorkerProcess.awaitAllReady(60_000, workers);
     }
 
     @AfterAll
     void stopWorkers() throws InterruptedException {
-        for (WorkerProcess w : workers) {
-            if (w != null) {
-                w.close();
-            }
-        }
+        WorkerProcess.closeAll(workers);
     }
 
     private static String cluster(int worker) throws IOException {

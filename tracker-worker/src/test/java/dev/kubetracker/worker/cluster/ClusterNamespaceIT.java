@@ -77,9 +77,7 @@ class ClusterNamespaceIT {
         for (int i = 0; i < 3; i++) {
             workers[i] = newWorker(i).start();
         }
-        for (WorkerProcess w : workers) {
-            w.awaitReady(60_000);
-        }
+        WorkerProcess.awaitAllReady(60_000, workers);
         for (int i = 0; i < 3; i++) {
             WorkerProcess w = workers[i];
             Await.until("worker " + (i + 1) + " finding its two siblings by DNS (see " + w.log() + ")",
@@ -113,11 +111,7 @@ class ClusterNamespaceIT {
     @AfterAll
     void stopWorkersAndRemoveTheNetwork() throws Exception {
         try {
-            for (WorkerProcess w : workers) {
-                if (w != null) {
-                    w.close();
-                }
-            }
+            WorkerProcess.closeAll(workers);
         } finally {
             try {
                 if (dns != null) {

@@ -81,20 +81,14 @@ class DashboardQueriesIT {
                 workers[i] = new WorkerProcess("dashboard-worker-" + (i + 1), ports[4 + i], p, List.of("-Xmn2m"))
                         .start();
             }
-            for (WorkerProcess w : workers) {
-                w.awaitReady(60_000);
-            }
+            WorkerProcess.awaitAllReady(60_000, workers);
             String hash = RawHttp.percentEncode("dashboard query test".getBytes(StandardCharsets.US_ASCII));
             RawHttp.get("127.0.0.1", ports[0], "/announce?info_hash=" + hash
                     + "&peer_id=-KT0001-abcdefghijkl&port=6881&left=0&event=completed");
             RawHttp.get("127.0.0.1", ports[0], "/scrape?info_hash=" + hash);
             return workers[0].metrics();
         } finally {
-            for (WorkerProcess w : workers) {
-                if (w != null) {
-                    w.close();
-                }
-            }
+            WorkerProcess.closeAll(workers);
         }
     }
 

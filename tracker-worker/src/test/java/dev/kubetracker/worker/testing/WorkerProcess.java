@@ -224,4 +224,21 @@ public final class WorkerProcess implements AutoCloseable {
             }
         }
     }
+
+    /** Waits for every worker to report ready, each within {@code timeoutMillis}. */
+    public static void awaitAllReady(long timeoutMillis, WorkerProcess... workers) throws Exception {
+        for (WorkerProcess w : workers) {
+            w.awaitReady(timeoutMillis);
+        }
+    }
+
+    /** Stops every worker that was started (a null: its start never came, e.g. an earlier one failed). */
+    public static void closeAll(WorkerProcess... workers) throws InterruptedException {
+        for (WorkerProcess w : workers) {
+            if (w != null) {
+                w.close();
+            }
+        }
+    }
+
 }
