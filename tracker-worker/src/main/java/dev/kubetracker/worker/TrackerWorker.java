@@ -211,6 +211,10 @@ public class TrackerWorker {
         }
         AccessList list = new AccessList(config.accessList().mode());
         long maxBytes = Math.min(config.accessList().maxBytes().asLongValue(), Integer.MAX_VALUE - 8);
+        if (maxBytes < 1) { // every list would be refused: a whitelist would refuse every torrent, silently
+            throw new IllegalArgumentException("tracker.access-list.max-bytes must be positive: "
+                    + config.accessList().maxBytes().asLongValue());
+        }
         accessListReloader = new AccessListReloader(list, file.get(), store, config.accessList().watch(), maxBytes);
         accessListReloader.start();
         TrackerMetrics.bindAccessList(registry, list, accessListReloader, counters);

@@ -104,7 +104,15 @@ class StartupRefusalIT {
                 // NIO: "UnresolvedAddressException" without a message
                 refusal("tracker.host", "tracker.host", "no-such-host.invalid"),
                 refusal("tracker.store-budget", "tracker.store-budget", "1K"),
-                refusal("tracker.shutdown.drain", "tracker.shutdown.drain", "-5S"));
+                refusal("tracker.shutdown.drain", "tracker.shutdown.drain", "-5S"),
+                refusal("tracker.cluster.anti-entropy-interval", "tracker.cluster.peers", "127.0.0.1:1",
+                        "tracker.cluster.key", "sixteen bytes or more", "tracker.cluster.anti-entropy-interval", "-1S"),
+                // would stop /stats parsers that split on spaces
+                refusal("tracker.stats.product-name", "tracker.stats.product-name", "open tracker"),
+                // every list would be too large: a whitelist would refuse every torrent
+                refusal("tracker.access-list.max-bytes", "tracker.access-list.mode", "blacklist",
+                        "tracker.access-list.file", DIR.resolve("empty.key").toString(),
+                        "tracker.access-list.max-bytes", "0"));
     }
 
     /** A case: the key the output must name, then the settings (key, value pairs) that start the worker. */
