@@ -9,7 +9,8 @@ import java.util.Arrays;
  * is every word except the low 16 bits (flags and minute) of the last.
  */
 final class PeerArrays {
-    private static final int INITIAL_PEERS = 2;
+    /** A new torrent's first array holds one record: most torrents have one or two peers. */
+    private static final int INITIAL_PEERS = 1;
 
     private PeerArrays() {
     }
@@ -26,9 +27,10 @@ final class PeerArrays {
         if ((size + 1) * stride <= records.length) {
             return records.length;
         }
-        // Grow by half, not double: most swarms are small, and slack is memory per torrent.
+        // Grow by a quarter (at least one record), not double: slack is memory per torrent, and the extra
+        // copies this costs are of small arrays (an insert shifts half the array anyway).
         int peers = records.length / stride;
-        return (peers + Math.max(1, peers / 2)) * stride;
+        return (peers + Math.max(1, peers / 4)) * stride;
     }
 
     /**

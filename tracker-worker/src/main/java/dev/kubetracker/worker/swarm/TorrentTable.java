@@ -36,7 +36,7 @@ final class TorrentTable {
 
     /** What adding one more torrent would add to {@link #bytes()}: the growth of the slot arrays, if due. */
     long bytesToAddOne() {
-        return needsGrowth() ? bytesAt(swarms.length * 2) - bytes() : 0;
+        return needsGrowth() ? bytesAt(grown(swarms.length)) - bytes() : 0;
     }
 
     private static long bytesAt(int capacity) {
@@ -49,13 +49,22 @@ final class TorrentTable {
     }
 
     /**
+     * Capacities grow by half, not double, and need not be powers of two (slots are found by scaling the
+     * hash, not masking it): a table then stays between half and three quarters full instead of between
+     * three eighths and three quarters, and its slots are most of a small torrent's memory.
+     */
+    private static int grown(int capacity) {
+        return capacity + capacity / 2;
+    }
+
+    /**
      * Halves the slot arrays while fewer than an eighth of the slots are used (after a flood of
      * torrents has expired, say), so the table gives back what it no longer needs.
      */
     void shrinkIfSparse() {
         int capacity = swarms.length;
         while (capacity > INITIAL_CAPACITY && size * 8 < capacity) {
-            capacity /= 2;
+            capacity = Math.max(INITIAL_CAPACITY, capacity * 2 / 3);
         }
         if (capacity != swarms.length) {
             rehash(capacity);
@@ -94,7 +103,7 @@ final class TorrentTable {
             return swarms[slot];
         }
         if (needsGrowth()) {
-            rehash(swarms.length * 2);
+            rehash(grown(swarms.length));
             slot = find(high, middle, low);
         }
         slot = -slot - 1;
@@ -141,21 +150,21 @@ final class TorrentTable {
      * when an entry was moved into {@code slot}, so an iterating caller must look at it again.
      */
     boolean removeAt(int slot) {
-        int mask = swarms.length - 1;
+        int capacity = swarms.length;
         int hole = slot;
         boolean movedIntoSlot = false;
-        int i = (hole + 1) & mask;
+        int i = next(hole, capacity);
         while (swarms[i] != null) {
-            int home = slotOf(keyHigh[i], keyMiddle[i], keyLow[i]) & mask;
+            int home = homeSlot(keyHigh[i], keyMiddle[i], keyLow[i], capacity);
             // Move i into the hole when its home does not lie cyclically in (hole, i].
-            if (((i - home) & mask) >= ((i - hole) & mask)) {
+            if (distance(home, i, capacity) >= distance(hole, i, capacity)) {
                 move(i, hole);
                 if (hole == slot) {
                     movedIntoSlot = true;
                 }
                 hole = i;
             }
-            i = (i + 1) & mask;
+            i = next(i, capacity);
         }
         swarms[hole] = null;
         size--;
@@ -171,15 +180,29 @@ final class TorrentTable {
 
     /** Slot of the key, or {@code -(free slot) - 1}. */
     private int find(long high, long middle, int low) {
-        int mask = swarms.length - 1;
-        int i = slotOf(high, middle, low) & mask;
+        int capacity = swarms.length;
+        int i = homeSlot(high, middle, low, capacity);
         while (swarms[i] != null) {
             if (keyHigh[i] == high && keyMiddle[i] == middle && keyLow[i] == low) {
                 return i;
             }
-            i = (i + 1) & mask;
+            i = next(i, capacity);
         }
         return -i - 1;
+    }
+
+    /** The slot a key's probe run starts at: its mix scaled to the capacity. */
+    private int homeSlot(long high, long middle, int low, int capacity) {
+        return (int) (((slotOf(high, middle, low) & 0xFFFF_FFFFL) * capacity) >>> 32);
+    }
+
+    private static int next(int slot, int capacity) {
+        return slot + 1 == capacity ? 0 : slot + 1;
+    }
+
+    /** Steps from {@code from} forward to {@code to}, wrapping at the end. */
+    private static int distance(int from, int to, int capacity) {
+        return to >= from ? to - from : to - from + capacity;
     }
 
     /**
