@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The README's launcher ({@code tracker-worker/kubetracker}), relative to the module's directory. */
+    private static final Path LAUNCHER = Path.of("kubetracker");
     private static final Map<String, Integer> RUNS = new ConcurrentHashMap<>();
     private static final Pattern START_TIME = Pattern.compile("(?m)^process_start_time_seconds(?:\\{[^}]*})? (\\S+)$");
     private static final long METRICS_RETRY_MILLIS = 5_000;
@@ -33,6 +35,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final int managementPort;
     private Map<String, String> environment = Map.of();
+    private boolean viaLauncher;
     private TestNetwork.Host namespace;
     private Path log;
     private Process process;
@@ -64,6 +67,15 @@ public final class WorkerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the worker through the README's launcher script with its own JVM flags (this JVM's
+     * {@code java}), instead of {@code java} with the small test flags. Before {@link #start}.
+     */
+    public WorkerProcess viaLauncher() {
+        this.viaLauncher = true;
+        return this;
+    }
+
     public WorkerProcess start() throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: integration tests run after `package`");
@@ -72,10 +84,15 @@ public final class WorkerProcess implements AutoCloseable {
         log = Path.of("target", "it-logs", name + "-run" + run + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(namespace == null ? List.of() : namespace.command());
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1"); // start fast: these processes live for seconds
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (viaLauncher) {
+            command.add(LAUNCHER.toAbsolutePath().toString());
+        } else {
+            command.add(java);
+            command.add("-Xmx256m");
+            command.add("-XX:+UseSerialGC");
+            command.add("-XX:TieredStopAtLevel=1"); // start fast: these processes live for seconds
+        }
         command.addAll(jvmOptions);
         command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -84,6 +101,10 @@ public final class WorkerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().putAll(environment);
+        if (viaLauncher) {
+            builder.environment().put("JAVA", java);
+            builder.environment().remove("JAVA_OPTS");
+        }
         process = builder.start();
         return this;
     }
