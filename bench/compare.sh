@@ -10,6 +10,7 @@
 #      udp-scrape74 (scrapes only), http-keepalive (kubetracker only: opentracker closes connections) and
 #      http-close. The ceiling (bench/ceiling/udp_ceiling.c: stateless, one thread, recvmmsg/sendmmsg in
 #      batches of 64, fixed replies) runs the UDP workloads only: no tracker can answer faster here.
+#      opentracker's cold start begins once its whitelist is loaded (Debian's build needs one).
 #      `bench compare` then gives per workload and tracker min / median / max of requests/s, requests per
 #      tracker CPU-second, p99 and p99.9; kubetracker / opentracker per CPU-second in the worst start
 #      (kubetracker's lowest / opentracker's highest) and medians; kubetracker's raw UDP rate as a share of
@@ -24,8 +25,8 @@
 #      udp-w64 re-announces for DURATION with a GC log: p99.9 latency, the longest GC pause, RSS.
 # Everything goes to OUT (bench/target/compare-<time>/); nothing is left running, the cgroups are removed.
 # Where netfilter's conntrack is loaded, its time_wait timeout is set to 1 s for the run and put back on exit.
-# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes about 25 minutes on the
-# project's 2-core VM (throughput ~14, memory ~6, large store ~3); STARTS=2 about 13.
+# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes about 33 minutes on the
+# project's 2-core VM (throughput ~3 per start, memory ~12, large store ~4); STARTS=2 took 22.5 minutes.
 #
 # Knobs (environment): STARTS=5 DURATION=5s WARMUP=1s COLD_COUNT=10000 TRACKER_CPU=1 LOAD_CPU=0
 #   THROUGHPUT=1 MEMORY=1 LARGE=1 SKIP_BUILD=0 KT_APP=tracker-worker/target/quarkus-app
@@ -161,6 +162,20 @@ wait_udp() { # port: wait up to 10 s until a UDP socket is bound to it
   return 1
 }
 
+# Debian's opentracker loads its whitelist after its ports answer; until then it answers announces with
+# replies the bench counts as invalid. Its cold start begins once 100 announces get good replies.
+wait_whitelist() {
+  for _ in $(seq 40); do
+    if bench udp --scrape-every 0 --count 100 --warmup 0 --duration 5s --torrents "$TORRENTS" --peers "$PEERS" \
+      --port "$PORT" | grep -q '"announce":{"ok":[1-9][^}]*"invalid":0,'; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "opentracker did not load its whitelist in time" >&2
+  return 1
+}
+
 # A memory cgroup (v1) of the given size for the next JVM; made once, resized as needed.
 set_cgroup_limit() { # MiB
   mkdir -p "$CGROUP"
@@ -176,6 +191,7 @@ start_tracker() {
       PID=$! PORT=$OT_PORT
       PIDS+=("$PID")
       wait_tcp "$PORT"
+      wait_whitelist
       ;;
     ceiling)
       taskset -c "$TRACKER_CPU" "$WORK/udp_ceiling" "$CEILING_PORT" >>"$OUT/ceiling.log" 2>&1 &

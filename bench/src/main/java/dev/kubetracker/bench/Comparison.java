@@ -84,11 +84,12 @@ public final class Comparison {
         }
         b.append(String.format(Locale.ROOT, "%nRatios: %1$s / %2$s per tracker CPU-second (worst start: %1$s's "
                 + "lowest against %2$s's highest; median: median against median); %1$s's raw rate as a share of "
-                + "%3$s's median raw rate (slowest start: %1$s's lowest; median):%n%n", ours, theirs, ceiling));
+                + "%3$s's median raw rate (slowest start: %1$s's lowest; median) and per CPU-second (median; the raw rate "
+                + "is the load generator's bound when the tracker's core is not full):%n%n", ours, theirs, ceiling));
         b.append(String.format(Locale.ROOT, "| workload | %1$s/%2$s per CPU-s, worst start | %1$s/%2$s per CPU-s, "
-                + "median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median |%n", ours, theirs,
-                ceiling));
-        b.append("|---|---|---|---|---|\n");
+                + "median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median "
+                + "| %1$s/%3$s per CPU-s, median |%n", ours, theirs, ceiling));
+        b.append("|---|---|---|---|---|---|\n");
         List<String> belowTarget = new ArrayList<>();
         int udpWorkloads = 0;
         for (String workload : byWorkload.keySet()) {
@@ -96,10 +97,11 @@ public final class Comparison {
             Spread t = perCpu(runs(workload, theirs));
             Spread rateA = rate(runs(workload, ours));
             Spread rateC = rate(runs(workload, ceiling));
+            Spread c = perCpu(runs(workload, ceiling));
             double worst = a.min() / t.max();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", workload, ratio(a.min(), t.max()),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", workload, ratio(a.min(), t.max()),
                     ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
-                    share(rateA.median(), rateC.median())));
+                    share(rateA.median(), rateC.median()), share(a.median(), c.median())));
             if (isUdpWorkload(workload)) {
                 udpWorkloads++;
                 if (!(worst >= UDP_RATIO_TARGET)) {
