@@ -9,22 +9,32 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The side-by-side table from many runs: per scenario, the median over rounds of each tracker's announce
- * rate, announces per second of tracker CPU, and p99 latency, with the ratio of the first tracker to the
- * second (above 1 means more announces, or a longer p99).
+ * The side-by-side tables from runs over fresh starts of each tracker: per workload and tracker, the min /
+ * median / max over starts of the request rate, requests per second of tracker CPU, p99 and p99.9 latency;
+ * then the ratios of ours to theirs per CPU-second (worst start: our slowest against their fastest, and
+ * medians), and for UDP our raw rate against the ceiling's median raw rate. A run counts announces, or
+ * scrapes when it answered no announce (a scrape-only workload).
  */
 public final class Comparison {
+    /** The worst-start ratio per CPU-second every UDP workload should reach. */
+    static final double UDP_RATIO_TARGET = 1.5;
+    /** The share of the ceiling's median raw rate udp-w64 should reach in its slowest start. */
+    static final double CEILING_SHARE_TARGET = 0.75;
+    static final String CEILING_WORKLOAD = "udp-w64";
+
     private final String ours;
     private final String theirs;
-    private final Map<String, Map<String, List<RunReport>>> byScenario = new LinkedHashMap<>();
+    private final String ceiling;
+    private final Map<String, Map<String, List<RunReport>>> byWorkload = new LinkedHashMap<>();
 
-    public Comparison(String ours, String theirs) {
+    public Comparison(String ours, String theirs, String ceiling) {
         this.ours = ours;
         this.theirs = theirs;
+        this.ceiling = ceiling;
     }
 
     public void add(RunReport run) {
-        byScenario.computeIfAbsent(run.scenario(), k -> new LinkedHashMap<>())
+        byWorkload.computeIfAbsent(run.scenario(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(run.tracker(), k -> new ArrayList<>()).add(run);
     }
 
@@ -38,41 +48,114 @@ public final class Comparison {
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
     }
 
-    /** A Markdown table. */
+    /** The smallest, median and largest of some values (NaN for none). */
+    record Spread(double min, double median, double max) {
+        static Spread of(List<RunReport> runs, ToDoubleFunction<RunReport> f) {
+            double[] v = runs.stream().mapToDouble(f).filter(x -> x > 0).toArray();
+            if (v.length == 0) {
+                return new Spread(Double.NaN, Double.NaN, Double.NaN);
+            }
+            return new Spread(Arrays.stream(v).min().getAsDouble(), Comparison.median(v),
+                    Arrays.stream(v).max().getAsDouble());
+        }
+
+        String text() {
+            return fmt(min) + " / " + fmt(median) + " / " + fmt(max);
+        }
+    }
+
+    /** Markdown: the per-tracker table, the ratio table, then the verdicts on the targets. */
     public String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "| scenario | rounds | %1$s announces/s | %2$s announces/s | ratio "
-                + "| %1$s per tracker CPU-s | %2$s per tracker CPU-s | ratio | %1$s p99 µs | %2$s p99 µs | ratio "
-                + "| failures (%1$s / %2$s) |%n", ours, theirs));
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Map.Entry<String, Map<String, List<RunReport>>> e : byScenario.entrySet()) {
-            List<RunReport> a = e.getValue().getOrDefault(ours, List.of());
-            List<RunReport> t = e.getValue().getOrDefault(theirs, List.of());
-            double rateA = med(a, r -> announce(r).rate());
-            double rateT = med(t, r -> announce(r).rate());
-            double cpuA = med(a, r -> r.ratePerTrackerCpuSecond("announce"));
-            double cpuT = med(t, r -> r.ratePerTrackerCpuSecond("announce"));
-            double p99A = med(a, r -> announce(r).p99Micros());
-            double p99T = med(t, r -> announce(r).p99Micros());
-            b.append(String.format(Locale.ROOT, "| %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d / %d |%n",
-                    e.getKey(), a.size(), t.size(), fmt(rateA), fmt(rateT), ratio(rateA, rateT), fmt(cpuA), fmt(cpuT),
-                    ratio(cpuA, cpuT), fmt(p99A), fmt(p99T), ratio(p99A, p99T), failures(a), failures(t)));
+        b.append("Per tracker, min / median / max over fresh starts (requests: announces, or scrapes for a "
+                + "scrape-only workload):\n\n");
+        b.append("| workload | tracker | starts | requests/s | requests per tracker CPU-s | p99 µs | p99.9 µs "
+                + "| peers per announce (median) | failures |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, List<RunReport>>> e : byWorkload.entrySet()) {
+            for (Map.Entry<String, List<RunReport>> t : e.getValue().entrySet()) {
+                List<RunReport> runs = t.getValue();
+                double peers = median(runs.stream().mapToDouble(RunReport::peersPerAnnounce).toArray());
+                b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %d |%n", e.getKey(),
+                        t.getKey(), runs.size(), rate(runs).text(), perCpu(runs).text(),
+                        Spread.of(runs, r -> main(r).p99Micros()).text(),
+                        Spread.of(runs, r -> main(r).p999Micros()).text(), fmt(peers), failures(runs)));
+            }
         }
+        b.append(String.format(Locale.ROOT, "%nRatios: %1$s / %2$s per tracker CPU-second (worst start: %1$s's "
+                + "lowest against %2$s's highest; median: median against median); %1$s's raw rate as a share of "
+                + "%3$s's median raw rate (slowest start: %1$s's lowest; median) and per CPU-second (median; the raw rate "
+                + "is the load generator's bound when the tracker's core is not full):%n%n", ours, theirs, ceiling));
+        b.append(String.format(Locale.ROOT, "| workload | %1$s/%2$s per CPU-s, worst start | %1$s/%2$s per CPU-s, "
+                + "median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median "
+                + "| %1$s/%3$s per CPU-s, median |%n", ours, theirs, ceiling));
+        b.append("|---|---|---|---|---|---|\n");
+        List<String> belowTarget = new ArrayList<>();
+        int udpWorkloads = 0;
+        for (String workload : byWorkload.keySet()) {
+            Spread a = perCpu(runs(workload, ours));
+            Spread t = perCpu(runs(workload, theirs));
+            Spread rateA = rate(runs(workload, ours));
+            Spread rateC = rate(runs(workload, ceiling));
+            Spread c = perCpu(runs(workload, ceiling));
+            double worst = a.min() / t.max();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", workload, ratio(a.min(), t.max()),
+                    ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
+                    share(rateA.median(), rateC.median()), share(a.median(), c.median())));
+            if (isUdpWorkload(workload)) {
+                udpWorkloads++;
+                if (!(worst >= UDP_RATIO_TARGET)) {
+                    belowTarget.add(workload + " " + ratio(a.min(), t.max()));
+                }
+            }
+        }
+        b.append('\n');
+        b.append(String.format(Locale.ROOT, "- every UDP workload's worst-start ratio per CPU-second >= %.1f: %s%n",
+                UDP_RATIO_TARGET, udpWorkloads == 0 ? "no UDP workload"
+                        : belowTarget.isEmpty() ? "yes (" + udpWorkloads + " workloads)"
+                        : "no: " + String.join(", ", belowTarget)));
+        double slowest = rate(runs(CEILING_WORKLOAD, ours)).min();
+        double ceilingMedian = rate(runs(CEILING_WORKLOAD, ceiling)).median();
+        double shareOfCeiling = slowest / ceilingMedian;
+        b.append(String.format(Locale.ROOT, "- %s announces >= %.0f%% of the ceiling in %s's slowest start: %s%n",
+                CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, ours, Double.isNaN(shareOfCeiling) ? "not measured"
+                        : (shareOfCeiling >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(slowest, ceilingMedian)
+                        + ")"));
         return b.toString();
     }
 
-    private static RequestStats.Summary announce(RunReport r) {
-        RequestStats.Summary s = r.kind("announce");
-        return s != null ? s : new RequestStats.Summary("announce", 0, 0, 0, 0, 0, 0, 0, 0);
+    /** UDP throughput workloads (the cold start is reported, not judged). */
+    static boolean isUdpWorkload(String workload) {
+        return workload.startsWith("udp");
+    }
+
+    private List<RunReport> runs(String workload, String tracker) {
+        return byWorkload.getOrDefault(workload, Map.of()).getOrDefault(tracker, List.of());
+    }
+
+    /** The announces of a run, or its scrapes when it answered no announce. */
+    static RequestStats.Summary main(RunReport r) {
+        RequestStats.Summary announce = r.kind("announce");
+        if (announce != null && announce.ok() > 0) {
+            return announce;
+        }
+        RequestStats.Summary scrape = r.kind("scrape");
+        if (scrape != null && scrape.ok() > 0) {
+            return scrape;
+        }
+        return new RequestStats.Summary("announce", 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    private static Spread rate(List<RunReport> runs) {
+        return Spread.of(runs, r -> main(r).rate());
+    }
+
+    private static Spread perCpu(List<RunReport> runs) {
+        return Spread.of(runs, r -> r.trackerCpuSeconds() > 0 ? main(r).ok() / r.trackerCpuSeconds() : 0);
     }
 
     private static long failures(List<RunReport> runs) {
         return runs.stream().mapToLong(r -> r.kinds().stream().mapToLong(RequestStats.Summary::failures).sum()).sum();
-    }
-
-    private static double med(List<RunReport> runs, ToDoubleFunction<RunReport> f) {
-        double[] v = runs.stream().mapToDouble(f).filter(x -> x > 0).toArray();
-        return median(v);
     }
 
     static String fmt(double v) {
@@ -84,5 +167,9 @@ public final class Comparison {
 
     static String ratio(double a, double b) {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "—" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    static String share(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * a / b);
     }
 }

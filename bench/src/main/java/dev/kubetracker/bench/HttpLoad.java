@@ -109,8 +109,8 @@ public final class HttpLoad implements AutoCloseable {
         }
         double cpuSeconds = o.trackerPid() > 0 ? cpu.seconds() - cpuStart : 0;
         double seconds = (recordUntil - windowStart) / 1e9;
-        return new RunReport(o.scenario(), o.tracker(), o.targetText(), seconds,
-                List.of(announces.summary(seconds)), 0, reconnects, sendFailures, cpuSeconds);
+        return new RunReport(o.scenario(), o.tracker(), o.start(), o.targetText(), seconds,
+                List.of(announces.summary(seconds)), 0, reconnects, sendFailures, cpuSeconds, 0);
     }
 
     /** Picks a peer (of the slot's source address, with keep-alive) and sends its announce. */

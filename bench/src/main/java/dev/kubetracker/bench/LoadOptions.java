@@ -10,7 +10,7 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
                           Duration duration, long maxRequests, int window, Duration timeout, int numwant,
                           int scrapeEvery, int scrapeHashes, boolean connectEach, boolean keepAlive, boolean fill,
                           boolean reannounce, double rate, int firstSource, boolean newTorrents, TorrentModel model,
-                          long seed, long trackerPid, String jsonFile) {
+                          long seed, long trackerPid, String jsonFile, int start) {
 
     public static LoadOptions from(String mode, Args args) throws UnknownHostException {
         String host = args.string("host", "127.0.0.1");
@@ -46,7 +46,8 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
                 model,
                 args.longValue("seed", 42),
                 args.longValue("pid", 0),
-                args.string("json", null));
+                args.string("json", null),
+                args.integer("start", 0));
         o.validate();
         return o;
     }

@@ -24,7 +24,7 @@ public final class Main {
                        --connect-each (a connect before every announce)
                        --fill (announce each peer once, in torrent peer % torrents, then stop)
                        --reannounce (as --fill, round after round, for the duration)
-                       --rate 0 (requests per second; 0: as fast as the window allows)
+                       --rate 0 (requests per second; 0: as fast as the window allows); --scrape-every 1: scrapes only
                        --new-torrents (each announce for a torrent never announced before, one peer each)
                        --first-source 0 (index of the first source address)
               http     HTTP announce load, one request in flight per connection
@@ -33,6 +33,7 @@ public final class Main {
                        both: --torrents 1m --peers 2m --seeders 0.75 --popularity-exponent 1.0 --seed 42
                        --sources 64 (source addresses 127.1.x.y) --scenario NAME --tracker NAME
                        --pid PID (tracker process: report its CPU time) --json FILE (append the JSON line)
+                       --start N (which fresh start of the tracker this run belongs to, for compare)
                        --allow-remote (a --host that is not loopback)
               flood    announces of new torrents (one peer each) from --sources 1 addresses, while --good-clients 4
                        re-announce --good-peers 1000 known peers of --good-torrents 500 at --good-rate 200/s;
@@ -44,7 +45,8 @@ public final class Main {
               hashes   the info hashes of the torrent model, one hex line each (an opentracker whitelist)
                        --torrents 1m --seed 42
               check-scrape FILE [--gzip]   checks a full scrape is complete bencode; prints a JSON line
-              compare FILE [--ours kubetracker --theirs opentracker]   Markdown table of medians and ratios
+              compare FILE [--ours kubetracker --theirs opentracker --ceiling ceiling]   Markdown tables over
+                       fresh starts: min / median / max, ratios, and the verdicts on the targets
               replication-model   cluster announces/s of full replication from measured costs (ns of CPU)
                        --local-ns (a local announce) --send-ns (per change) --send-per-sibling-ns --apply-ns
                        --pods 1,2,3,5,10,20 --cores 1,2,4,8; a second table with the apply on every core
@@ -197,7 +199,8 @@ public final class Main {
             throw new IllegalArgumentException("compare needs a file of JSON lines");
         }
         Args args = new Args(Arrays.copyOfRange(argv, 1, argv.length));
-        Comparison c = new Comparison(args.string("ours", "kubetracker"), args.string("theirs", "opentracker"));
+        Comparison c = new Comparison(args.string("ours", "kubetracker"), args.string("theirs", "opentracker"),
+                args.string("ceiling", "ceiling"));
         args.checkAllUsed();
         for (String line : Files.readAllLines(Path.of(argv[0]), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {

@@ -10,8 +10,9 @@ import java.util.Map;
  * The result of one load run: a JSON line for scripts ({@link #toJson()}, read back by {@link #fromJson})
  * and a few lines for people ({@link #toText()}).
  */
-public record RunReport(String scenario, String tracker, String target, double seconds, List<RequestStats.Summary> kinds,
-                        long lateReplies, long reconnects, long sendFailures, double trackerCpuSeconds) {
+public record RunReport(String scenario, String tracker, int start, String target, double seconds,
+                        List<RequestStats.Summary> kinds, long lateReplies, long reconnects, long sendFailures,
+                        double trackerCpuSeconds, double peersPerAnnounce) {
 
     public RequestStats.Summary kind(String name) {
         for (RequestStats.Summary s : kinds) {
@@ -32,12 +33,14 @@ public record RunReport(String scenario, String tracker, String target, double s
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("scenario", scenario);
         root.put("tracker", tracker);
+        root.put("start", start);
         root.put("target", target);
         root.put("seconds", seconds);
         root.put("late_replies", lateReplies);
         root.put("reconnects", reconnects);
         root.put("send_failures", sendFailures);
         root.put("tracker_cpu_seconds", trackerCpuSeconds);
+        root.put("peers_per_announce", peersPerAnnounce);
         for (RequestStats.Summary s : kinds) {
             Map<String, Object> k = new LinkedHashMap<>();
             k.put("ok", s.ok());
@@ -66,9 +69,11 @@ public record RunReport(String scenario, String tracker, String target, double s
                         num(k, "p99_us").doubleValue(), num(k, "p999_us").doubleValue()));
             }
         }
-        return new RunReport((String) root.get("scenario"), (String) root.get("tracker"), (String) root.get("target"),
-                num(root, "seconds").doubleValue(), kinds, num(root, "late_replies").longValue(),
-                num(root, "reconnects").longValue(), num(root, "send_failures").longValue(), num(root, "tracker_cpu_seconds").doubleValue());
+        return new RunReport((String) root.get("scenario"), (String) root.get("tracker"), num(root, "start").intValue(),
+                (String) root.get("target"), num(root, "seconds").doubleValue(), kinds,
+                num(root, "late_replies").longValue(), num(root, "reconnects").longValue(),
+                num(root, "send_failures").longValue(), num(root, "tracker_cpu_seconds").doubleValue(),
+                num(root, "peers_per_announce").doubleValue());
     }
 
     private static Number num(Map<String, Object> map, String key) {
@@ -90,6 +95,9 @@ public record RunReport(String scenario, String tracker, String target, double s
             b.append(String.format(Locale.ROOT, "  %-9s %10d %12.0f %9.0f %9.0f %9.0f %8d %8d %8d%n", s.kind(), s.ok(),
                     s.rate(), s.p50Micros(), s.p99Micros(), s.p999Micros(), s.errorReplies(), s.invalid(),
                     s.timeouts()));
+        }
+        if (peersPerAnnounce > 0) {
+            b.append(String.format(Locale.ROOT, "  %.1f peers per announce reply%n", peersPerAnnounce));
         }
         if (lateReplies > 0 || reconnects > 0 || sendFailures > 0) {
             b.append(String.format(Locale.ROOT, "  late replies %d, reconnects %d, send failures %d%n", lateReplies,

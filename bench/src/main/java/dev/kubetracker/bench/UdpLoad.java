@@ -65,6 +65,8 @@ public final class UdpLoad implements AutoCloseable {
     private long lateReplies;
     private long sendFailures;
     private long sentWhileRecording;
+    /** Peers in the good announce replies of the measured window. */
+    private long peersReceived;
     private final Refusals refusals = new Refusals();
     /** With --rate: when the run started and how many requests it has sent. */
     private long startNanos;
@@ -132,7 +134,7 @@ public final class UdpLoad implements AutoCloseable {
                 announces.reset();
                 scrapes.reset();
                 refusals.reset();
-                lateReplies = sendFailures = 0;
+                lateReplies = sendFailures = peersReceived = 0;
                 recording = true;
                 windowStart = now;
                 cpuStart = cpu.seconds();
@@ -154,9 +156,10 @@ public final class UdpLoad implements AutoCloseable {
         double cpuSeconds = o.trackerPid() > 0 ? cpu.seconds() - cpuStart : 0;
         double seconds = windowStart == 0 ? 0 : (recordUntil - windowStart) / 1e9;
         drainInFlight(timeoutNanos);
-        return new RunReport(o.scenario(), o.tracker(), o.targetText(), seconds,
+        long okAnnounces = announces.completed();
+        return new RunReport(o.scenario(), o.tracker(), o.start(), o.targetText(), seconds,
                 List.of(connects.summary(seconds), announces.summary(seconds), scrapes.summary(seconds)),
-                lateReplies, 0, sendFailures, cpuSeconds);
+                lateReplies, 0, sendFailures, cpuSeconds, okAnnounces == 0 ? 0 : (double) peersReceived / okAnnounces);
     }
 
     /** Ends the run soon, from another thread, as if its duration were over. */
@@ -343,6 +346,9 @@ public final class UdpLoad implements AutoCloseable {
             case ANNOUNCE -> {
                 UdpCodec.Verdict v = UdpCodec.checkAnnounce(reply, o.numwant());
                 count(announces, v, latency);
+                if (v == UdpCodec.Verdict.OK && recording) {
+                    peersReceived += UdpCodec.peerCount(reply);
+                }
                 if (v == UdpCodec.Verdict.ERROR_REPLY) {
                     Refusals.Kind kind = Refusals.kindOf(reply);
                     if (recording) {

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class ReportTest {
     private static RunReport run(String scenario, String tracker, double rate, double p99, double cpu) {
         long ok = Math.round(rate * 10);
-        return new RunReport(scenario, tracker, "127.0.0.1:6969", 10,
-                List.of(new RequestStats.Summary("announce", ok, 0, 1, 2, rate, p99 / 2, p99, p99 * 2)), 3, 4, 0, cpu);
+        return new RunReport(scenario, tracker, 2, "127.0.0.1:6969", 10,
+                List.of(new RequestStats.Summary("announce", ok, 0, 1, 2, rate, p99 / 2, p99, p99 * 2)), 3, 4, 0, cpu,
+                29.5);
     }
 
     @Test
@@ -45,6 +46,8 @@ class ReportTest {
         assertEquals(r, RunReport.fromJson(json));
         assertEquals(1234565 / 9.5, r.ratePerTrackerCpuSecond("announce"), 1e-6);
         assertTrue(r.toText().contains("announce"));
+        assertTrue(json.contains("\"start\":2"), json);
+        assertEquals(29.5, RunReport.fromJson(json).peersPerAnnounce());
     }
 
     @Test
@@ -68,26 +71,6 @@ class ReportTest {
         assertTrue(m.containsKey("z"));
         m.remove("z");
         return m;
-    }
-
-    @Test
-    void comparisonTakesMediansAndRatios() {
-        Comparison c = new Comparison("kubetracker", "opentracker");
-        c.add(run("udp", "kubetracker", 100_000, 1000, 10));
-        c.add(run("udp", "opentracker", 150_000, 500, 10));
-        c.add(run("udp", "kubetracker", 120_000, 900, 10));
-        c.add(run("udp", "opentracker", 100_000, 400, 10));
-        c.add(run("udp", "kubetracker", 300_000, 800, 10));
-        c.add(run("udp", "opentracker", 120_000, 450, 10));
-        c.add(run("http-keepalive", "kubetracker", 50_000, 100, 5));
-        String table = c.table();
-        String udp = table.lines().filter(l -> l.startsWith("| udp ")).findFirst().orElseThrow();
-        // medians: ours 120,000/s, p99 900; theirs 120,000/s, p99 450
-        assertEquals("| udp | 3 / 3 | 120,000 | 120,000 | 1.00 | 120,000 | 120,000 | 1.00 | 900 | 450 | 2.00 | 9 / 9 |",
-                udp);
-        assertTrue(table.contains("| http-keepalive | 1 / 0 | 50,000 | — | — |"));
-        assertEquals(2.5, Comparison.median(new double[] {4, 1, 3, 2}));
-        assertTrue(Double.isNaN(Comparison.median(new double[0])));
     }
 
     @Test
