@@ -30,10 +30,10 @@
 #
 # Knobs (environment): STARTS=5 DURATION=5s WARMUP=1s COLD_COUNT=10000 TRACKER_CPU=1 LOAD_CPU=0
 #   THROUGHPUT=1 MEMORY=1 LARGE=1 SKIP_BUILD=0 KT_APP=tracker-worker/target/quarkus-app
-#   KT_JVM_OPTS= (empty: the README's plain command)  KT_CMD="java $KT_JVM_OPTS -jar $KT_APP/quarkus-run.jar"
+#   KT_JVM_OPTS= (added to the launcher's flags)  KT_CMD="tracker-worker/kubetracker $KT_JVM_OPTS" (the README's command)
 #   (the run's system properties reach the JVM through JAVA_TOOL_OPTIONS, so KT_CMD may be any launcher
 #   that runs java)  KT_LIMIT_OPTS (per-client limits off)  TORRENTS=1000000 PEERS=2000000
-#   NUMWANT_TORRENTS=1000 NUMWANT_PEERS=100000  MEM_STARTS=3 MEM_PEERS=1000000 MEM_TORRENTS=100000
+#   NUMWANT_TORRENTS=1000 NUMWANT_PEERS=100000  MEM_STARTS=3 SETTLE=5 MEM_PEERS=1000000 MEM_TORRENTS=100000
 #   MEM_BIG_TORRENTS=1000 MEM_LIMIT_MIB=1024  LARGE_PEERS=10000000 LARGE_TORRENTS=1000000 LARGE_LIMIT_MIB=1024
 #   OT_PORT=36969 KT_PORT=36970 KT_MANAGEMENT_PORT=36971 CEILING_PORT=36972 OUT BENCH_JAR
 set -euo pipefail
@@ -58,6 +58,8 @@ PEERS=${PEERS:-2000000}
 NUMWANT_TORRENTS=${NUMWANT_TORRENTS:-1000}
 NUMWANT_PEERS=${NUMWANT_PEERS:-100000}
 MEM_STARTS=${MEM_STARTS:-3}
+# Seconds before each RSS reading: a JVM's RSS moves for a few seconds after start (JIT, glibc trims).
+SETTLE=${SETTLE:-5}
 MEM_PEERS=${MEM_PEERS:-1000000}
 MEM_TORRENTS=${MEM_TORRENTS:-100000}
 MEM_BIG_TORRENTS=${MEM_BIG_TORRENTS:-1000}
@@ -120,7 +122,9 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   ./mvnw -B -q package -DskipTests -pl tracker-worker,bench
 fi
 KT_APP=$(cd "$KT_APP" && pwd)
-KT_CMD=${KT_CMD:-java $KT_JVM_OPTS -jar $KT_APP/quarkus-run.jar}
+# The README's first command: the launcher, on the build in KT_APP.
+export KUBETRACKER_APP=$KT_APP
+KT_CMD=${KT_CMD:-$PWD/tracker-worker/kubetracker $KT_JVM_OPTS}
 gcc -O2 -Wall -Wextra -Werror -o "$WORK/udp_ceiling" bench/ceiling/udp_ceiling.c
 
 # The container image's JVM flags, as the image gets them (comma-separated in application.properties).
@@ -355,10 +359,10 @@ if [[ $MEMORY == 1 ]]; then
           kubetracker-image) start_tracker kubetracker image ;;
           opentracker) start_tracker opentracker ;;
         esac
-        sleep 2
+        sleep "$SETTLE"
         before=$(rss_kb "$PID")
         fill "$torrents" "$MEM_PEERS" "$MEM_SOURCES"
-        sleep 2
+        sleep "$SETTLE"
         after=$(rss_kb "$PID")
         stored=$(stored_peers)
         heap=0
