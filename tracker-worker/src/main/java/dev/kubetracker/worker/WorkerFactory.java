@@ -240,9 +240,11 @@ final class WorkerFactory {
         if (w.maxTime().isNegative()) {
             throw new IllegalArgumentException("tracker.warm-up.max-time must be 0 or more: " + w.maxTime());
         }
-        return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits, policy, randomPeers,
-                config.accessList().mode(), minutes(config.udp().connectionId().maxAge(),
-                "tracker.udp.connection-id.max-age"), scrapeMaxHashes, config.http().maxRequestLineLength(),
+        int maxAge = minutes(config.udp().connectionId().maxAge(), "tracker.udp.connection-id.max-age");
+        Supplier<ConnectionIds> connectionIds = () -> keyed("tracker.udp.connection-id.max-age",
+                () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
+        return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits, connectionIds, policy,
+                randomPeers, config.accessList().mode(), scrapeMaxHashes, config.http().maxRequestLineLength(),
                 udpEnabled(), httpEnabled());
     }
 

@@ -19,7 +19,6 @@ import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.RequestCounters.Protocol;
 import dev.kubetracker.worker.stats.TrackerStats;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
-import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -64,8 +63,8 @@ public final class WarmUp {
 
     /** What the warm-up copies from the worker: settings, and factories of fresh stateful parts. */
     public record Setup(int requests, Duration maxTime, Supplier<SwarmStore> stores, Supplier<ClientLimits> limits,
-                        AnnouncePolicy policy, RandomPeers randomPeers, AccessList.Mode accessListMode,
-                        int connectionIdMaxAgeMinutes, int scrapeMaxHashes, int maxRequestLineLength,
+                        Supplier<ConnectionIds> connectionIds, AnnouncePolicy policy, RandomPeers randomPeers,
+                        AccessList.Mode accessListMode, int scrapeMaxHashes, int maxRequestLineLength,
                         boolean udp, boolean http) {
     }
 
@@ -109,8 +108,7 @@ public final class WarmUp {
         }
         TrackerLogic logic = new TrackerLogic(store, accessList, setup.policy(), ChangeLog.NONE, setup.randomPeers(),
                 counters, setup.limits().get());
-        ConnectionIds ids = new ConnectionIds(ConnectionIds.randomKey(), setup.connectionIdMaxAgeMinutes(),
-                MinuteClock.SYSTEM);
+        ConnectionIds ids = setup.connectionIds().get();
         UdpRequestHandler udp = new UdpRequestHandler(logic, ids, counters);
         HttpWarmUpClient http = new HttpWarmUpClient(new HttpRequestRouter(logic, setup.scrapeMaxHashes(), counters,
                 new TrackerStats(store, counters, "warm-up", 0), new TrustedProxies(List.of()), new FullScrapeSlots(1),
