@@ -24,6 +24,7 @@ import dev.kubetracker.worker.status.StatusPage;
 import dev.kubetracker.worker.status.StatusReadings;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.warmup.WarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -51,7 +52,8 @@ import org.jboss.logging.Logger;
  * configuration and starts them (store sweep, access-list reloader, cluster and its snapshot, then the
  * UDP and HTTP frontends over one {@link TrackerLogic}); on shutdown (after the drain, when one is set)
  * it closes them, client ports first.
- * It reports serving once both frontends are listening.
+ * Before the frontends bind, a warm-up runs made-up traffic through the request code over parts of its
+ * own ({@link WarmUp}). It reports serving once both frontends are listening.
  */
 @ApplicationScoped
 public class TrackerWorker {
@@ -112,6 +114,8 @@ public class TrackerWorker {
         ChangeLog changes = cluster == null ? ChangeLog.NONE : cluster.changeLog();
         TrackerLogic logic = new TrackerLogic(store, accessList, policy, changes, randomPeers, counters, limits);
 
+        warmUp(factory, policy, randomPeers, scrapeMaxHashes);
+
         if (factory.udpEnabled()) {
             ConnectionIds ids = factory.connectionIds();
             udp = UdpFrontend.bind(factory.host(), config.udp().port(), factory.udpSockets(),
@@ -132,6 +136,15 @@ public class TrackerWorker {
                 policy.numwantDefault(), policy.numwantMax(), scrapeMaxHashes, store.shardCount(),
                 config.trustedProxies().orElse(List.of()));
         serving = true;
+    }
+
+    /**
+     * Before the client ports open (so readiness waits for it): made-up traffic through the request code,
+     * over parts of its own, so the first real requests meet compiled code.
+     */
+    private void warmUp(WorkerFactory factory, AnnouncePolicy policy, RandomPeers randomPeers, int scrapeMaxHashes)
+            throws Exception {
+        new WarmUp(factory.warmUpSetup(policy, randomPeers, scrapeMaxHashes)).run();
     }
 
     /** SIGTERM with a drain: Quarkus reports not ready now and waits the drain before {@link #onStop}. */

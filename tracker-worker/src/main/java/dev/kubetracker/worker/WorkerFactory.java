@@ -14,6 +14,7 @@ import dev.kubetracker.worker.protocol.udp.ConnectionIds;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
+import dev.kubetracker.worker.warmup.WarmUp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -228,6 +229,23 @@ final class WorkerFactory {
         }
         return new HttpFrontend.Settings(host(), config.http().port(), Runtime.getRuntime().availableProcessors(),
                 maxLine, HTTP_IDLE_TIMEOUT);
+    }
+
+    /** The warm-up's settings; it builds its own store and client limits from the same configuration. */
+    WarmUp.Setup warmUpSetup(AnnouncePolicy policy, RandomPeers randomPeers, int scrapeMaxHashes) {
+        TrackerConfig.WarmUp w = config.warmUp();
+        if (w.requests() < 0) {
+            throw new IllegalArgumentException("tracker.warm-up.requests must be 0 (off) or more: " + w.requests());
+        }
+        if (w.maxTime().isNegative()) {
+            throw new IllegalArgumentException("tracker.warm-up.max-time must be 0 or more: " + w.maxTime());
+        }
+        int maxAge = minutes(config.udp().connectionId().maxAge(), "tracker.udp.connection-id.max-age");
+        Supplier<ConnectionIds> connectionIds = () -> keyed("tracker.udp.connection-id.max-age",
+                () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
+        return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits, connectionIds, policy,
+                randomPeers, config.accessList().mode(), scrapeMaxHashes, config.http().maxRequestLineLength(),
+                udpEnabled(), httpEnabled());
     }
 
     /** The cluster's settings, or empty when no sibling is configured (a standalone worker). */

@@ -105,6 +105,7 @@ class StartupRefusalIT {
                 refusal("tracker.host", "tracker.host", "no-such-host.invalid"),
                 refusal("tracker.store-budget", "tracker.store-budget", "1K"),
                 refusal("tracker.shutdown.drain", "tracker.shutdown.drain", "-5S"),
+                refusal("tracker.warm-up.requests", "tracker.warm-up.requests", "-1"),
                 refusal("tracker.cluster.anti-entropy-interval", "tracker.cluster.peers", "127.0.0.1:1",
                         "tracker.cluster.key", "sixteen bytes or more", "tracker.cluster.anti-entropy-interval", "-1S"),
                 // would stop /stats parsers that split on spaces

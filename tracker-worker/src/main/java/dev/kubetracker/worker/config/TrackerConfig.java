@@ -49,6 +49,8 @@ public interface TrackerConfig {
 
     Stats stats();
 
+    WarmUp warmUp();
+
     /** How long a torrent whose last peer left keeps its download count (for scrapes). */
     @WithDefault("24H")
     Duration torrentRetention();
@@ -142,6 +144,19 @@ public interface TrackerConfig {
         /** The word {@code /stats}' text modes print where opentracker prints its name (parsers match it). */
         @WithDefault("opentracker")
         String productName();
+    }
+
+    interface WarmUp {
+        /**
+         * Synthetic requests run through the request code against a private, throwaway store before
+         * the client ports open, so the first real traffic meets compiled code; 0 turns it off.
+         */
+        @WithDefault("20000")
+        int requests();
+
+        /** The warm-up stops after this long whatever it has run (a slow or throttled CPU). */
+        @WithDefault("10S")
+        Duration maxTime();
     }
 
     interface Shutdown {

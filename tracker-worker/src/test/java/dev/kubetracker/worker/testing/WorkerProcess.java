@@ -95,6 +95,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         command.addAll(jvmOptions);
         command.add("-Dquarkus.management.port=" + managementPort);
+        command.add("-Dtracker.warm-up.requests=2000"); // it runs, without costing seconds per start
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());

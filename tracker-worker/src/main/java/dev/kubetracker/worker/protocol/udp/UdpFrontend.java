@@ -44,9 +44,24 @@ public final class UdpFrontend implements AutoCloseable {
 
     public static UdpFrontend bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
             throws InterruptedException {
+        UdpFrontend frontend = bind(host, port, sockets, handlers, "tracker-udp");
+        LOG.infof("UDP tracker listening on %s (%d socket%s, %s)", frontend.channels.get(0).localAddress(),
+                frontend.channels.size(), frontend.channels.size() == 1 ? "" : "s",
+                Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");
+        return frontend;
+    }
+
+    /** One socket on a port of the system's choice, for the start-up warm-up; logs nothing. */
+    public static UdpFrontend bindForWarmUp(String host, Supplier<UdpRequestHandler> handlers)
+            throws InterruptedException {
+        return bind(host, 0, 1, handlers, "tracker-warm-up");
+    }
+
+    private static UdpFrontend bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers,
+                                    String threadName) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         int count = epoll ? Math.max(1, sockets) : 1;
-        DefaultThreadFactory threads = new DefaultThreadFactory("tracker-udp", true);
+        DefaultThreadFactory threads = new DefaultThreadFactory(threadName, true);
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(count, threads) : new NioEventLoopGroup(count, threads);
         UdpFrontend frontend = new UdpFrontend(group);
         try {
@@ -79,9 +94,12 @@ public final class UdpFrontend implements AutoCloseable {
             frontend.close();
             throw e;
         }
-        LOG.infof("UDP tracker listening on %s (%d socket%s, %s)", frontend.channels.get(0).localAddress(),
-                count, count == 1 ? "" : "s", epoll ? "epoll, SO_REUSEPORT" : "NIO");
         return frontend;
+    }
+
+    /** The bound address (the port chosen when asked for port 0). */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channels.get(0).localAddress();
     }
 
     @Override
