@@ -144,7 +144,12 @@ public class TrackerWorker {
      */
     private void warmUp(WorkerFactory factory, AnnouncePolicy policy, RandomPeers randomPeers, int scrapeMaxHashes)
             throws Exception {
-        new WarmUp(factory.warmUpSetup(policy, randomPeers, scrapeMaxHashes)).run();
+        WarmUp.Result result = new WarmUp(factory.warmUpSetup(policy, randomPeers, scrapeMaxHashes)).run();
+        if (result.requests() > 0) {
+            // Its private store is garbage now; a full collection before any client traffic gives its heap
+            // back, so a worker starts as small as without the warm-up (memory per peer stays what it is).
+            System.gc();
+        }
     }
 
     /** SIGTERM with a drain: Quarkus reports not ready now and waits the drain before {@link #onStop}. */

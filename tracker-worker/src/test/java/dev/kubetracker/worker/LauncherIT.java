@@ -22,7 +22,8 @@ class LauncherIT {
     @Test
     void launcherStartsAWorkerThatServesWithTheLaunchersCollector() throws Exception {
         String launcher = Files.readString(Path.of("kubetracker"));
-        String oldGeneration = launcher.contains("-XX:+UseG1GC") ? "G1 Old Gen" : "Tenured Gen";
+        String oldGeneration = launcher.contains("-XX:+UseG1GC") ? "G1 Old Gen"
+                : launcher.contains("-XX:+UseShenandoahGC") ? "Shenandoah" : "Tenured Gen";
         int client = FreePorts.tcpAndUdp();
         try (WorkerProcess worker = new WorkerProcess("launcher", FreePorts.tcp(), Map.of(
                 "tracker.host", "127.0.0.1",
