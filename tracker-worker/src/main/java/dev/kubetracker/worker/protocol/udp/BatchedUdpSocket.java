@@ -102,6 +102,16 @@ final class BatchedUdpSocket implements AutoCloseable {
     }
 
     private void serve() {
+        try {
+            loop();
+        } catch (Throwable e) {
+            // Without this line a dead thread would leave the port silently unanswered on this socket.
+            LOG.errorf(e, "UDP socket thread %s stopped", Thread.currentThread().getName());
+            throw e;
+        }
+    }
+
+    private void loop() {
         int received = 0;
         while (!stopped) {
             batch.readyToReceive(received);
