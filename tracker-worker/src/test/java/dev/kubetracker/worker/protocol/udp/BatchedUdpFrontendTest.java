@@ -184,6 +184,17 @@ class BatchedUdpFrontendTest {
     }
 
     @Test
+    void aSocketBoundPastTheGuardSaysWhyItCannotBind() throws IOException {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> BatchedUdpSocket.open(LibC.load(),
+                    InetAddress.getByName("127.0.0.1"), taken.getLocalPort(), new UdpRequestHandler(logic, ids, counters),
+                    "test-udp"));
+            assertTrue(e.getMessage().startsWith("UDP port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void servingAllocatesNothingPerDatagram() throws IOException {
         BatchedUdpFrontend frontend = bind("127.0.0.1", 1);
         Thread loop = frontend.sockets().get(0).thread();
