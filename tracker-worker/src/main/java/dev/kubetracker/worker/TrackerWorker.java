@@ -14,7 +14,6 @@ import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
 import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
-import dev.kubetracker.worker.protocol.udp.UdpFrontend;
 import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.TrackerMetrics;
@@ -70,7 +69,7 @@ public class TrackerWorker {
 
     private SwarmStore store;
     private RequestCounters counters;
-    private UdpFrontend udp;
+    private AutoCloseable udp;
     private HttpFrontend http;
     private static final long SWEEP_AFTER_MINUTE_MILLIS = 200;
     /** The status page's history: one sample every 2 s for 10 minutes. */
@@ -118,7 +117,7 @@ public class TrackerWorker {
 
         if (factory.udpEnabled()) {
             ConnectionIds ids = factory.connectionIds();
-            udp = UdpFrontend.bind(factory.host(), config.udp().port(), factory.udpSockets(),
+            udp = config.udp().transport().bind(factory.host(), config.udp().port(), factory.udpSockets(),
                     () -> new UdpRequestHandler(logic, ids, counters));
         }
         if (factory.httpEnabled()) {

@@ -61,7 +61,8 @@ class StartupRefusalIT {
                 refusal("tracker.deniability.ports", "tracker.deniability.ports", "many"),
                 refusal("tracker.cluster.key-file", "tracker.cluster.peers", "127.0.0.1:1"),
                 refusal("tracker.cluster.key-file", "tracker.cluster.dns", "localhost"),
-                refusal("tracker.store-shards", "tracker.store-shards", "ten"));
+                refusal("tracker.store-shards", "tracker.store-shards", "ten"),
+                refusal("tracker.udp.transport", "tracker.udp.transport", "fast"));
     }
 
     /** Settings the parts would refuse without naming a key (or accept): WorkerFactory names them. */

@@ -187,6 +187,13 @@ public interface TrackerConfig {
         @WithDefault("0")
         int sockets();
 
+        /**
+         * {@code batched}: each socket's own thread on libc's recvmmsg/sendmmsg, 64 datagrams a call (Linux;
+         * elsewhere, or when the native library cannot load, Netty with a log line); {@code netty}: Netty's epoll.
+         */
+        @WithDefault("batched")
+        dev.kubetracker.worker.protocol.udp.UdpTransport transport();
+
         ConnectionId connectionId();
 
         interface ConnectionId {

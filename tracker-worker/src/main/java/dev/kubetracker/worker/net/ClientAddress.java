@@ -27,16 +27,20 @@ public final class ClientAddress {
             family = 0;
             return false;
         }
-        long high = readLong(bytes, 0);
-        long low = readLong(bytes, 8);
+        setV6(readLong(bytes, 0), readLong(bytes, 8));
+        return true;
+    }
+
+    /** An IPv6 address as two big-endian halves; a v4-mapped one becomes IPv4. */
+    public void setV6(long high, long low) {
         if (high == 0 && (low >>> 32) == 0xFFFFL) {
             setV4((int) low);
         } else {
             family = 6;
+            v4 = 0;
             v6High = high;
             v6Low = low;
         }
-        return true;
     }
 
     public void setV4(int address) {

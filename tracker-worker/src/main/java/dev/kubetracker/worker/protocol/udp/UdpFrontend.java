@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * The UDP sockets: with epoll, one socket per thread bound to the same port with SO_REUSEPORT, so the
  * kernel spreads datagrams over cores; elsewhere one NIO socket. Each socket has its own
- * {@link UdpRequestHandler}, used only by that socket's thread.
+ * {@link UdpRequestHandler}, used only by that socket's thread. The fallback of {@link BatchedUdpFrontend}
+ * ({@link UdpTransport}).
  */
 public final class UdpFrontend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UdpFrontend.class);

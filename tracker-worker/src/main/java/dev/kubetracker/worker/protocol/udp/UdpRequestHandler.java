@@ -120,6 +120,16 @@ public final class UdpRequestHandler {
         counters.error(RequestCounters.Protocol.UDP, ErrorReason.OVERLOADED);
     }
 
+    /** A reply made but not sent because the socket's send buffer is full (the datagram was counted). */
+    public void replyDropped() {
+        counters.error(RequestCounters.Protocol.UDP, ErrorReason.OVERLOADED);
+    }
+
+    /** A reply made but refused by the kernel for another reason than a full buffer. */
+    public void replyFailed() {
+        counters.error(RequestCounters.Protocol.UDP, ErrorReason.INTERNAL);
+    }
+
     private boolean scrape(UdpRequest r, ClientAddress client, ByteBuf out) {
         int hashes = Math.min(r.scrapeHashCount(), MAX_SCRAPE_HASHES);
         if (hashes == 0) {
