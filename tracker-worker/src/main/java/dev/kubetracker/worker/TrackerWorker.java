@@ -144,7 +144,7 @@ public class TrackerWorker {
     private void warmUp(WorkerFactory factory, AnnouncePolicy policy, RandomPeers randomPeers, int scrapeMaxHashes)
             throws Exception {
         WarmUp.Result result = new WarmUp(factory.warmUpSetup(policy, randomPeers, scrapeMaxHashes)).run();
-        if (result.requests() > 0) {
+        if (result != null) { // null: the warm-up is off
             // Its private store is garbage now; a full collection before any client traffic gives its heap
             // back, so a worker starts as small as without the warm-up (memory per peer stays what it is).
             System.gc();

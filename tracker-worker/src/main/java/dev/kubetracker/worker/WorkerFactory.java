@@ -245,7 +245,7 @@ final class WorkerFactory {
                 () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
         return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits, connectionIds, policy,
                 randomPeers, config.accessList().mode(), scrapeMaxHashes, config.http().maxRequestLineLength(),
-                udpEnabled(), httpEnabled());
+                udpEnabled(), config.udp().transport(), httpEnabled());
     }
 
     /** The cluster's settings, or empty when no sibling is configured (a standalone worker). */

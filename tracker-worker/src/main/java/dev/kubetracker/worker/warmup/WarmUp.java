@@ -12,7 +12,7 @@ import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
 import dev.kubetracker.worker.protocol.http.HttpWarmUpClient;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
-import dev.kubetracker.worker.protocol.udp.UdpFrontend;
+import dev.kubetracker.worker.protocol.udp.UdpTransport;
 import dev.kubetracker.worker.protocol.udp.UdpRequest;
 import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
 import dev.kubetracker.worker.stats.RequestCounters;
@@ -65,7 +65,7 @@ public final class WarmUp {
     public record Setup(int requests, Duration maxTime, Supplier<SwarmStore> stores, Supplier<ClientLimits> limits,
                         Supplier<ConnectionIds> connectionIds, AnnouncePolicy policy, RandomPeers randomPeers,
                         AccessList.Mode accessListMode, int scrapeMaxHashes, int maxRequestLineLength,
-                        boolean udp, boolean http) {
+                        boolean udp, UdpTransport udpTransport, boolean http) {
     }
 
     /** What one warm-up ran, counted by its private counters. */
@@ -116,7 +116,7 @@ public final class WarmUp {
         Traffic traffic = new Traffic(swarms, random, udp, http);
         long sent = 0;
         boolean stoppedByTime = false;
-        UdpFrontend socket = null;
+        UdpTransport.WarmUpSocket socket = null;
         DatagramSocket client = null;
         try {
             for (long step = 0; sent < setup.requests(); step++) {
@@ -125,14 +125,14 @@ public final class WarmUp {
                     break;
                 }
                 if (setup.udp() && socket == null && sent >= setup.requests() * DIRECT_SHARE) {
-                    // The second part through a socket of its own, for the frontend's own code (epoll, Netty).
+                    // The second part through a socket of its own, for the frontend's own code (the transport's loop).
                     // All from one loopback address: a logic without per-client limits, over the same store.
                     UdpRequestHandler handler = new UdpRequestHandler(new TrackerLogic(store, accessList, setup.policy(),
                             ChangeLog.NONE, setup.randomPeers(), counters, ClientLimits.none()), ids, counters);
-                    socket = UdpFrontend.bindForWarmUp(LOOPBACK, () -> handler);
+                    socket = setup.udpTransport().bindForWarmUp(LOOPBACK, () -> handler);
                     client = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
                     client.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-                    client.connect(socket.localAddress());
+                    client.connect(new InetSocketAddress(LOOPBACK, socket.port()));
                     traffic.viaSocket(client);
                 }
                 int peer = random.nextInt(swarms.peers);
@@ -145,7 +145,7 @@ public final class WarmUp {
                 client.close();
             }
             if (socket != null) {
-                socket.close();
+                socket.frontend().close();
             }
         }
         if (!stoppedByTime) {

@@ -9,6 +9,7 @@ import dev.kubetracker.worker.access.AccessList;
 import dev.kubetracker.worker.deniability.RandomPeers;
 import dev.kubetracker.worker.logic.ClientLimits;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
+import dev.kubetracker.worker.protocol.udp.UdpTransport;
 import dev.kubetracker.worker.swarm.AnnouncePolicy;
 import dev.kubetracker.worker.swarm.MinuteClock;
 import dev.kubetracker.worker.swarm.SwarmStore;
@@ -27,7 +28,7 @@ class WarmUpTest {
             return store;
         }, () -> new ClientLimits(2000, 1000, 1024, System::nanoTime),
                 () -> new ConnectionIds(ConnectionIds.randomKey(), 10, MinuteClock.SYSTEM),
-                new AnnouncePolicy(1800, 900, 50, 200), new RandomPeers(0, 0, 1024, 65535), mode, 64, 4096, udp, http);
+                new AnnouncePolicy(1800, 900, 50, 200), new RandomPeers(0, 0, 1024, 65535), mode, 64, 4096, udp, UdpTransport.BATCHED, http);
     }
 
     @Test
@@ -71,7 +72,7 @@ class WarmUpTest {
     void theTimeCapStopsIt() throws Exception {
         WarmUp.Setup s = setup(1_000_000, AccessList.Mode.OFF, true, true);
         WarmUp.Result r = new WarmUp(new WarmUp.Setup(s.requests(), Duration.ZERO, s.stores(), s.limits(),
-                s.connectionIds(), s.policy(), s.randomPeers(), s.accessListMode(), 64, 4096, true, true)).run();
+                s.connectionIds(), s.policy(), s.randomPeers(), s.accessListMode(), 64, 4096, true, UdpTransport.BATCHED, true)).run();
         assertTrue(r.stoppedByTime());
         assertTrue(r.requests() < 1_000_000);
     }

@@ -24,6 +24,19 @@ public final class BatchedUdpFrontend implements AutoCloseable {
     /** Binds {@code count} sockets to {@code host}:{@code port} (0: a free port, the same for all). */
     public static BatchedUdpFrontend bind(LibC.Loaded c, String host, int port, int count,
                                           Supplier<UdpRequestHandler> handlers) {
+        BatchedUdpFrontend frontend = open(c, host, port, count, handlers, "tracker-udp-");
+        LOG.infof("UDP tracker listening on %s port %d (%d socket%s, recvmmsg/sendmmsg, SO_REUSEPORT)",
+                host, frontend.port(), frontend.sockets.size(), frontend.sockets.size() == 1 ? "" : "s");
+        return frontend;
+    }
+
+    /** One socket on a free port of {@code host}, for the start-up warm-up: its own thread name, no log line. */
+    public static BatchedUdpFrontend bindForWarmUp(LibC.Loaded c, String host, Supplier<UdpRequestHandler> handlers) {
+        return open(c, host, 0, 1, handlers, "tracker-warm-up-udp-");
+    }
+
+    private static BatchedUdpFrontend open(LibC.Loaded c, String host, int port, int count,
+                                           Supplier<UdpRequestHandler> handlers, String threadPrefix) {
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
@@ -38,7 +51,7 @@ public final class BatchedUdpFrontend implements AutoCloseable {
         try {
             int boundPort = port;
             for (int i = 0; i < Math.max(1, count); i++) {
-                BatchedUdpSocket socket = BatchedUdpSocket.open(c, address, boundPort, handlers.get(), "tracker-udp-" + i);
+                BatchedUdpSocket socket = BatchedUdpSocket.open(c, address, boundPort, handlers.get(), threadPrefix + i);
                 frontend.sockets.add(socket);
                 boundPort = socket.port();
             }
@@ -46,9 +59,6 @@ public final class BatchedUdpFrontend implements AutoCloseable {
             frontend.close();
             throw e;
         }
-        LOG.infof("UDP tracker listening on %s port %d (%d socket%s, recvmmsg/sendmmsg, SO_REUSEPORT)",
-                address.getHostAddress(), frontend.port(), frontend.sockets.size(),
-                frontend.sockets.size() == 1 ? "" : "s");
         return frontend;
     }
 

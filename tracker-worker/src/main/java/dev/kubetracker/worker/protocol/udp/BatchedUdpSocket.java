@@ -126,6 +126,9 @@ final class BatchedUdpSocket implements AutoCloseable {
                 }
                 continue;
             }
+            if (stopped) {
+                break; // woken by the shutdown: what it returned is no datagram
+            }
             send(answer(received));
         }
     }

@@ -110,8 +110,14 @@ final class DatagramBatch {
         return receiveSlots[i].setIndex(0, length);
     }
 
-    /** Reads datagram {@code i}'s sender into {@code client}; false for a family other than IPv4 or IPv6. */
+    /**
+     * Reads datagram {@code i}'s sender into {@code client}; false for a family other than IPv4 or IPv6,
+     * and for a message without a source (what a receive returns once the socket is shut down).
+     */
     boolean sender(int i, ClientAddress client) {
+        if (structs.getInt(RECEIVE_HEADERS + i * MMSGHDR + MSG_NAMELEN) == 0) {
+            return false;
+        }
         int at = sender(i);
         int family = structs.getShort(at) & 0xFFFF;
         if (family == LibC.AF_INET) {

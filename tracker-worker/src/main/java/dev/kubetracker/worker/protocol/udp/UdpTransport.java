@@ -16,16 +16,34 @@ public enum UdpTransport {
     /** Binds the port with this transport, or with Netty where batched cannot run here. */
     public AutoCloseable bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
             throws InterruptedException {
-        if (this == BATCHED) {
-            LibC.Loaded libc;
-            try {
-                libc = LibC.load();
-            } catch (UnsupportedOperationException e) {
-                LOG.infof("UDP transport batched is not available (%s): using netty", e.getMessage());
-                return UdpFrontend.bind(host, port, sockets, handlers);
-            }
-            return BatchedUdpFrontend.bind(libc, host, port, sockets, handlers);
+        LibC.Loaded libc = this == BATCHED ? libcOrNull(true) : null;
+        return libc != null ? BatchedUdpFrontend.bind(libc, host, port, sockets, handlers)
+                : UdpFrontend.bind(host, port, sockets, handlers);
+    }
+
+    /** A socket of the transport {@link #bind} would use, on a free port of {@code host}, for the warm-up. */
+    public WarmUpSocket bindForWarmUp(String host, Supplier<UdpRequestHandler> handlers) throws InterruptedException {
+        LibC.Loaded libc = this == BATCHED ? libcOrNull(false) : null;
+        if (libc != null) {
+            BatchedUdpFrontend frontend = BatchedUdpFrontend.bindForWarmUp(libc, host, handlers);
+            return new WarmUpSocket(frontend, frontend.port());
         }
-        return UdpFrontend.bind(host, port, sockets, handlers);
+        UdpFrontend frontend = UdpFrontend.bindForWarmUp(host, handlers);
+        return new WarmUpSocket(frontend, frontend.localAddress().getPort());
+    }
+
+    /** A warm-up's socket and the port it got. */
+    public record WarmUpSocket(AutoCloseable frontend, int port) {
+    }
+
+    private static LibC.Loaded libcOrNull(boolean logFallback) {
+        try {
+            return LibC.load();
+        } catch (UnsupportedOperationException e) {
+            if (logFallback) {
+                LOG.infof("UDP transport batched is not available (%s): using netty", e.getMessage());
+            }
+            return null;
+        }
     }
 }
