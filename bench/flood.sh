@@ -30,9 +30,9 @@ BENCH_JAR=${BENCH_JAR:-bench/target/kubetracker-bench.jar}
 FLOOD_OPTS=${FLOOD_OPTS:-}
 WORKER_OPTS=${WORKER_OPTS:-}
 OUT=${OUT:-bench/target/flood-$(date +%Y%m%d-%H%M%S)}
-# The worker image's JVM arguments (tracker-worker's quarkus.jib.jvm-arguments), in a 1 GiB container.
-IMAGE_FLAGS="-XX:MaxRAM=1g -XX:MaxRAMPercentage=70 -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -XX:+ExitOnOutOfMemoryError"
-IMAGE_FLAGS+=" -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# The worker image's JVM arguments (tracker-worker's quarkus.jib.jvm-arguments), as in a 1 GiB container.
+IMAGE_FLAGS="-XX:MaxRAM=1g $(sed -n 's/^quarkus\.jib\.jvm-arguments=//p' \
+  tracker-worker/src/main/resources/application.properties | tr ',' ' ')"
 NO_LIMITS="-Dtracker.limits.new-torrents-per-minute=0 -Dtracker.limits.requests-per-second=0"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
