@@ -75,9 +75,11 @@ public final class TrackerMetrics {
 
     /** What {@code /q/health/ready} says, as a gauge, so that an alert sees a worker stuck not ready. */
     public static void bindReadiness(MeterRegistry registry, BooleanSupplier serving) {
+        // Held strongly: nothing else holds the supplier, and a gauge's weak reference would let the first
+        // full collection turn it into NaN.
         Gauge.builder("tracker.ready", serving, s -> s.getAsBoolean() ? 1 : 0)
                 .description("1 when the worker is ready (client ports listen, snapshot loaded), else 0")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     public static void bindCluster(MeterRegistry registry, Cluster cluster) {
