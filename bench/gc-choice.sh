@@ -12,6 +12,10 @@
 #   LOAD_CPU=0 DURATION=6s SETTLE=5 OUT=bench/target/gc-choice-LABEL. Nothing is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if (($# < 2)) || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: bench/gc-choice.sh LABEL STARTS [JVM-FLAGS...]   (STARTS: a positive number)" >&2
+  exit 2
+fi
 LABEL=$1 STARTS=$2
 shift 2
 KT_APP=${KT_APP:-tracker-worker/target/quarkus-app}
