@@ -3,7 +3,9 @@
 # varies up to 3x between JVM starts, so every figure is min / median / max over starts):
 #   1. throughput and latency: for start s = 1..STARTS, in alternating order (kubetracker, opentracker,
 #      ceiling; then reversed), the tracker is started fresh on core TRACKER_CPU, then its cold start is
-#      measured (the first COLD_COUNT announces right after its port answers), then every workload runs once
+#      measured (the first COLD_COUNT announces right after its port answers), then (MODEL_FILL=1) every peer
+#      of the model announces once in its own torrent, so that every start measures the same store (the
+#      stateless ceiling skips this), then every workload runs once
 #      (load generator on core LOAD_CPU), each after its own WARMUP, then the tracker is stopped. Workloads:
 #      udp-w16, udp-w64 (announces, window 16 / 64), udp-connect-each (a connect before every announce),
 #      udp-numwant50 (swarms of >= 100 IPv4 peers filled first, 50 peers per reply), udp-scrape1 and
@@ -29,7 +31,7 @@
 # project's 2-core VM (throughput ~3 per start, memory ~12, large store ~4); STARTS=2 took 22.5 minutes.
 #
 # Knobs (environment): STARTS=5 DURATION=5s WARMUP=1s COLD_COUNT=10000 TRACKER_CPU=1 LOAD_CPU=0
-#   THROUGHPUT=1 MEMORY=1 LARGE=1 SKIP_BUILD=0 KT_APP=tracker-worker/target/quarkus-app
+#   THROUGHPUT=1 MODEL_FILL=1 MEMORY=1 LARGE=1 SKIP_BUILD=0 KT_APP=tracker-worker/target/quarkus-app
 #   KT_JVM_OPTS= (added to the launcher's flags)  KT_CMD="tracker-worker/kubetracker $KT_JVM_OPTS" (the README's command)
 #   (the run's system properties reach the JVM through JAVA_TOOL_OPTIONS, so KT_CMD may be any launcher
 #   that runs java)  KT_LIMIT_OPTS (per-client limits off)  TORRENTS=1000000 PEERS=2000000
@@ -46,6 +48,9 @@ COLD_COUNT=${COLD_COUNT:-10000}
 TRACKER_CPU=${TRACKER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 THROUGHPUT=${THROUGHPUT:-1}
+# Every peer of the model announced once before the workloads: each start then measures the same store,
+# not whatever the workloads before announced at that start's speed.
+MODEL_FILL=${MODEL_FILL:-1}
 MEMORY=${MEMORY:-1}
 LARGE=${LARGE:-1}
 KT_APP=${KT_APP:-tracker-worker/target/quarkus-app}
@@ -258,6 +263,9 @@ JVM_SAW=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec java '"$IMAGE_JVM_OPTS"' -Xs
   echo "model: $TORRENTS torrents, $PEERS peers, 75% seeders, numwant 30 (udp-numwant50: $NUMWANT_PEERS peers"
   echo "  over $NUMWANT_TORRENTS torrents, even popularity, filled first); $STARTS fresh starts per tracker;"
   echo "  each workload $DURATION after $WARMUP; cold start: the first $COLD_COUNT announces"
+  if [[ $MODEL_FILL == 1 ]]; then
+    echo "  after the cold start each tracker's store is filled with every peer of the model, in its own torrent"
+  fi
 } >"$OUT/environment.txt"
 cat "$OUT/environment.txt" >&2
 
@@ -269,6 +277,7 @@ workload_args() {
   local swarms="--torrents $NUMWANT_TORRENTS --peers $NUMWANT_PEERS --popularity-exponent 0"
   case $1 in
     cold-start) echo "udp --scrape-every 0 --count $COLD_COUNT --warmup 0 --duration 60s $model" ;;
+    model-fill) echo "udp --fill --as-modelled --window 64 --numwant 0 --scrape-every 0 --warmup 0 --duration 300s $model" ;;
     udp-w16) echo "udp --window 16 --scrape-every 0 $model" ;;
     udp-w64) echo "udp --window 64 --scrape-every 0 $model" ;;
     udp-connect-each) echo "udp --connect-each --scrape-every 0 $model" ;;
@@ -307,6 +316,9 @@ if [[ $THROUGHPUT == 1 ]]; then
       log "start $start of $STARTS: $t"
       start_tracker "$t"
       run cold-start "$t" "$start" --json "$RESULTS"
+      if [[ $MODEL_FILL == 1 && $t != ceiling ]]; then
+        run model-fill "$t" "$start" >/dev/null 2>&1
+      fi
       for w in $(workloads_for "$t"); do
         if [[ $w == udp-numwant50 ]]; then
           run udp-numwant50-fill "$t" "$start" >/dev/null 2>&1

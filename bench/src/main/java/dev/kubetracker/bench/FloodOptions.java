@@ -105,7 +105,7 @@ public record FloodOptions(String scenario, InetSocketAddress target, Duration d
     public LoadOptions flood() {
         TorrentModel model = new TorrentModel(1, sources, sources, 1.0, 0, seed ^ FLOOD_SEED_MIX);
         return new LoadOptions(scenario, "tracker", target, Duration.ZERO, duration, count, window, timeout, 30, 0,
-                1, false, true, false, false, 0, 0, true, model, seed, 0, null, 0);
+                1, false, true, false, false, false, 0, 0, true, model, seed, 0, null, 0);
     }
 
     /** Every well-behaved peer announces once, paced under the per-client limits. */
@@ -122,6 +122,6 @@ public record FloodOptions(String scenario, InetSocketAddress target, Duration d
     private LoadOptions good(boolean fill, double rate, Duration runFor, Duration wait) {
         TorrentModel model = new TorrentModel(goodTorrents, goodPeers, goodClients, 1.0, 0.75, seed);
         return new LoadOptions(scenario + "-well-behaved", "tracker", target, Duration.ZERO, runFor, Long.MAX_VALUE,
-                16, wait, 30, 0, 1, false, true, fill, !fill, rate, sources, false, model, seed, 0, null, 0);
+                16, wait, 30, 0, 1, false, true, fill, !fill, false, rate, sources, false, model, seed, 0, null, 0);
     }
 }

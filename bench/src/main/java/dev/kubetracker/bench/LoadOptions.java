@@ -9,7 +9,7 @@ import java.time.Duration;
 public record LoadOptions(String scenario, String tracker, InetSocketAddress target, Duration warmup,
                           Duration duration, long maxRequests, int window, Duration timeout, int numwant,
                           int scrapeEvery, int scrapeHashes, boolean connectEach, boolean keepAlive, boolean fill,
-                          boolean reannounce, double rate, int firstSource, boolean newTorrents, TorrentModel model,
+                          boolean reannounce, boolean asModelled, double rate, int firstSource, boolean newTorrents, TorrentModel model,
                           long seed, long trackerPid, String jsonFile, int start) {
 
     public static LoadOptions from(String mode, Args args) throws UnknownHostException {
@@ -40,6 +40,7 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
                 !args.flag("no-keepalive"),
                 args.flag("fill"),
                 args.flag("reannounce"),
+                args.flag("as-modelled"),
                 args.decimal("rate", 0),
                 args.integer("first-source", 0),
                 args.flag("new-torrents"),
@@ -74,6 +75,9 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
         if (fill && reannounce) {
             throw new IllegalArgumentException("--fill and --reannounce exclude each other");
         }
+        if (asModelled && !fill && !reannounce) {
+            throw new IllegalArgumentException("--as-modelled places the peers of --fill or --reannounce");
+        }
         if (!(rate >= 0)) {
             throw new IllegalArgumentException("--rate must be >= 0 (0: as fast as the window allows): " + rate);
         }
@@ -81,6 +85,14 @@ public record LoadOptions(String scenario, String tracker, InetSocketAddress tar
             throw new IllegalArgumentException("--first-source and --sources must fit in " + TorrentModel.MAX_SOURCES
                     + " source addresses: " + firstSource + " + " + model.sources());
         }
+    }
+
+    /**
+     * Peer {@code p}'s torrent in a fill or a re-announce round: its torrent of the popularity model (where the
+     * other workloads announce it) with --as-modelled, else round-robin over all torrents.
+     */
+    public int fillTorrentOf(int peer) {
+        return asModelled ? model.torrentOf(peer) : model.evenTorrentOf(peer);
     }
 
     /** Whether request number {@code n} (counting from 0) is a scrape: one in every {@code scrapeEvery}. */

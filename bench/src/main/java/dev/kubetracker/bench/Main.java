@@ -24,6 +24,8 @@ public final class Main {
                        --connect-each (a connect before every announce)
                        --fill (announce each peer once, in torrent peer % torrents, then stop)
                        --reannounce (as --fill, round after round, for the duration)
+                       --as-modelled (--fill/--reannounce: each peer in its torrent of the popularity model,
+                       where the other workloads announce it, not peer % torrents)
                        --rate 0 (requests per second; 0: as fast as the window allows); --scrape-every 1: scrapes only
                        --new-torrents (each announce for a torrent never announced before, one peer each)
                        --first-source 0 (index of the first source address)

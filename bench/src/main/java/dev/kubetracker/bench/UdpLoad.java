@@ -210,7 +210,7 @@ public final class UdpLoad implements AutoCloseable {
         }
         if (o.fill() || o.reannounce()) {
             int peer = model.peerOfSource(s, filled[s]);
-            if (!sendAnnounce(slot, s, peer, model.evenTorrentOf(peer), connectionId[s], now)) {
+            if (!sendAnnounce(slot, s, peer, o.fillTorrentOf(peer), connectionId[s], now)) {
                 return false;
             }
             if (o.fill()) {

@@ -63,4 +63,22 @@ class ArgsTest {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.from("udp", new Args("--window", "70000")));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.from("udp", new Args("--count", "0")));
     }
+
+    @Test
+    void aFillAsModelledPlacesEachPeerInTheTorrentTheWorkloadsAnnounceItIn() throws Exception {
+        Args base = new Args("--fill", "--peers", "1000", "--torrents", "100");
+        LoadOptions even = LoadOptions.from("udp", base);
+        LoadOptions modelled = LoadOptions.from("udp", new Args("--fill", "--as-modelled", "--peers", "1000",
+                "--torrents", "100"));
+        int moved = 0;
+        for (int peer = 0; peer < 1000; peer++) {
+            assertEquals(peer % 100, even.fillTorrentOf(peer));
+            assertEquals(modelled.model().torrentOf(peer), modelled.fillTorrentOf(peer));
+            moved += even.fillTorrentOf(peer) != modelled.fillTorrentOf(peer) ? 1 : 0;
+        }
+        assertTrue(moved > 500, "the popularity model places most peers elsewhere than round-robin: " + moved);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.from("udp", new Args("--as-modelled")));
+        assertTrue(e.getMessage().contains("--fill"));
+    }
 }
