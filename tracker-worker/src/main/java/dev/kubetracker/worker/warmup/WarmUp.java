@@ -10,7 +10,7 @@ import dev.kubetracker.worker.net.ClientAddress;
 import dev.kubetracker.worker.net.TrustedProxies;
 import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
-import dev.kubetracker.worker.protocol.http.HttpWarmUpClient;
+import dev.kubetracker.worker.protocol.http.HttpFrontend;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
 import dev.kubetracker.worker.protocol.udp.UdpTransport;
 import dev.kubetracker.worker.protocol.udp.UdpRequest;
@@ -24,14 +24,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,8 +42,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs made-up client traffic through the real request code (UDP datagrams through
- * {@link UdpRequestHandler}, HTTP requests through the HTTP port's connection handler) before the client
- * ports open, so that the first real requests meet code the JIT has compiled for this traffic. It works
+ * {@link UdpRequestHandler}, HTTP connections through a loopback port of the HTTP frontend's own code) before
+ * the client ports open, so that the first real requests meet code the JIT has compiled for this traffic. It works
  * on parts of its own: a new store, logic, counters, client limits and connection ids, no change log,
  * and an access list of the same mode that holds only its torrents. Nothing reaches the worker's store,
  * counters, metrics, siblings or access-list statistics; all of it is garbage when {@link #run} returns.
@@ -110,15 +111,25 @@ public final class WarmUp {
                 counters, setup.limits().get());
         ConnectionIds ids = setup.connectionIds().get();
         UdpRequestHandler udp = new UdpRequestHandler(logic, ids, counters);
-        HttpWarmUpClient http = new HttpWarmUpClient(new HttpRequestRouter(logic, setup.scrapeMaxHashes(), counters,
-                new TrackerStats(store, counters, "warm-up", 0), new TrustedProxies(List.of()), new FullScrapeSlots(1),
-                Runnable::run), setup.maxRequestLineLength());
-        Traffic traffic = new Traffic(swarms, random, udp, http);
+        Traffic traffic = new Traffic(swarms, random, udp);
         long sent = 0;
         boolean stoppedByTime = false;
         UdpTransport.WarmUpSocket socket = null;
         DatagramSocket client = null;
+        HttpFrontend http = null;
         try {
+            if (setup.http()) {
+                // Through a socket from the start: the connection code then learns accepted epoll sockets, not a
+                // stand-in channel it would have to unlearn (a deoptimisation and recompilation under real load).
+                // All from one loopback address: a logic without per-client limits, over the same store.
+                TrackerLogic unlimited = new TrackerLogic(store, accessList, setup.policy(), ChangeLog.NONE,
+                        setup.randomPeers(), counters, ClientLimits.none());
+                http = HttpFrontend.bindForWarmUp(LOOPBACK, setup.maxRequestLineLength(),
+                        new HttpRequestRouter(unlimited, setup.scrapeMaxHashes(), counters,
+                                new TrackerStats(store, counters, "warm-up", 0), new TrustedProxies(List.of()),
+                                new FullScrapeSlots(1), Runnable::run));
+                traffic.httpPort = http.port();
+            }
             for (long step = 0; sent < setup.requests(); step++) {
                 if ((step & 63) == 0 && System.nanoTime() - deadline > 0) {
                     stoppedByTime = true;
@@ -146,6 +157,9 @@ public final class WarmUp {
             }
             if (socket != null) {
                 socket.frontend().close();
+            }
+            if (http != null) {
+                http.close();
             }
         }
         if (!stoppedByTime) {
@@ -189,7 +203,8 @@ public final class WarmUp {
         private final WarmUpSwarms swarms;
         private final SplittableRandom random;
         private final UdpRequestHandler udp;
-        private final HttpWarmUpClient http;
+        private final byte[] httpReply = new byte[4096];
+        private int httpPort;
         /** As epoll hands datagrams over: slices of one receive buffer. */
         private final ByteBuf received = alloc.directBuffer(2048 * 16);
         private final ClientAddress client = new ClientAddress();
@@ -200,11 +215,10 @@ public final class WarmUp {
         private DatagramSocket socket;
         private int transaction;
 
-        Traffic(WarmUpSwarms swarms, SplittableRandom random, UdpRequestHandler udp, HttpWarmUpClient http) {
+        Traffic(WarmUpSwarms swarms, SplittableRandom random, UdpRequestHandler udp) {
             this.swarms = swarms;
             this.random = random;
             this.udp = udp;
-            this.http = http;
         }
 
         /**
@@ -333,17 +347,29 @@ public final class WarmUp {
             }
         }
 
-        /** One connection: an announce (or a scrape), and on some keep-alive connections a second request. */
-        int http(int p) throws Exception {
+        /**
+         * One connection to the warm-up's HTTP port: an announce (or a scrape), and on some keep-alive
+         * connections a second request; the replies are read to the end (the server closes after the last).
+         */
+        int http(int p) throws IOException {
             boolean keepAlive = random.nextInt(4) == 0;
             line.setLength(0);
             request(p, keepAlive);
             if (keepAlive) {
                 request(p, false);
             }
-            ByteBuf bytes = alloc.directBuffer(line.length());
-            bytes.writeCharSequence(line, StandardCharsets.ISO_8859_1);
-            http.connection(new InetSocketAddress(address(p), 40_000 + random.nextInt(20_000)), bytes);
+            try (Socket connection = new Socket(LOOPBACK, httpPort)) {
+                connection.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+                OutputStream out = connection.getOutputStream();
+                out.write(line.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                InputStream in = connection.getInputStream();
+                while (in.read(httpReply) >= 0) {
+                    // replies are dropped: the server's side is what warms up
+                }
+            } catch (SocketTimeoutException e) {
+                // an unanswered request only warms less
+            }
             return keepAlive ? 2 : 1;
         }
 
@@ -409,20 +435,6 @@ public final class WarmUp {
                             .append(Character.toUpperCase(Character.forDigit(b & 15, 16)));
                 }
             }
-        }
-
-        private InetAddress address(int p) throws UnknownHostException {
-            if (swarms.family[p] == 4) {
-                int a = swarms.v4[p];
-                return InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8),
-                        (byte) a});
-            }
-            byte[] b = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                b[i] = (byte) (swarms.v6High[p] >>> (56 - 8 * i));
-                b[8 + i] = (byte) (swarms.v6Low[p] >>> (56 - 8 * i));
-            }
-            return InetAddress.getByAddress(b);
         }
     }
 }

@@ -52,6 +52,15 @@ class WarmUpTest {
     }
 
     @Test
+    void itsLoopbackPortsAndTheirThreadsAreGoneWhenItReturns() throws Exception {
+        WarmUp.Result r = new WarmUp(setup(2000, AccessList.Mode.OFF, true, true)).run();
+        assertTrue(r.httpAnnounces() > 0 && r.udpAnnounces() > 0, r.toString());
+        List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("tracker-warm-up")).toList();
+        assertEquals(List.of(), left);
+    }
+
+    @Test
     void aWhitelistOfTheSameModeAdmitsItsTorrents() throws Exception {
         WarmUp.Result r = new WarmUp(setup(1000, AccessList.Mode.WHITELIST, true, true)).run();
         assertEquals(0, r.errors());

@@ -50,9 +50,28 @@ public final class HttpFrontend implements AutoCloseable {
     }
 
     public static HttpFrontend bind(Settings settings, Supplier<HttpRequestRouter> routers) throws InterruptedException {
+        HttpFrontend frontend = open(settings, routers, "tracker-http");
+        LOG.infof("HTTP tracker listening on %s (%d thread%s, %s)", frontend.channels.get(0).localAddress(),
+                Math.max(1, settings.threads()), settings.threads() > 1 ? "s" : "",
+                Epoll.isAvailable() ? "epoll, SO_REUSEPORT" : "NIO");
+        return frontend;
+    }
+
+    /**
+     * A frontend with one thread on a free port of {@code host}, for the start-up warm-up: the port's own
+     * connection code (accept, read, reply, close) over {@code router}, not announced in the log.
+     */
+    public static HttpFrontend bindForWarmUp(String host, int maxRequestLineLength, HttpRequestRouter router)
+            throws InterruptedException {
+        return open(new Settings(host, 0, 1, maxRequestLineLength, Duration.ofSeconds(30)), () -> router,
+                "tracker-warm-up-http");
+    }
+
+    private static HttpFrontend open(Settings settings, Supplier<HttpRequestRouter> routers, String threadName)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         int threads = Math.max(1, settings.threads());
-        DefaultThreadFactory factory = new DefaultThreadFactory("tracker-http", true);
+        DefaultThreadFactory factory = new DefaultThreadFactory(threadName, true);
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
         HttpFrontend frontend = new HttpFrontend(group);
         try {
@@ -82,8 +101,6 @@ public final class HttpFrontend implements AutoCloseable {
             frontend.close();
             throw e;
         }
-        LOG.infof("HTTP tracker listening on %s (%d thread%s, %s)", frontend.channels.get(0).localAddress(),
-                threads, threads == 1 ? "" : "s", epoll ? "epoll, SO_REUSEPORT" : "NIO");
         return frontend;
     }
 

@@ -179,13 +179,13 @@ final class BatchedUdpSocket implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (within about {@link #WAKE_MILLIS}), then closes the socket. */
     /** Tells the thread to stop, without waiting. */
     void stopSoon() {
         stopped = true;
         libc.shutdown(fd, LibC.SHUT_RD); // wakes a blocked recvmmsg at once where the kernel allows it
     }
 
+    /** Stops the thread (within about {@link #WAKE_MILLIS}), then closes the socket. */
     @Override
     public void close() {
         stopSoon();
