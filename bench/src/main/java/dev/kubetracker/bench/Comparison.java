@@ -12,8 +12,10 @@ import java.util.function.ToDoubleFunction;
  * The side-by-side tables from runs over fresh starts of each tracker: per workload and tracker, the min /
  * median / max over starts of the request rate, requests per second of tracker CPU, p99 and p99.9 latency;
  * then the ratios of ours to theirs per CPU-second (worst start: our slowest against their fastest, and
- * medians), and for UDP our raw rate against the ceiling's median raw rate. A run counts announces, or
- * scrapes when it answered no announce (a scrape-only workload).
+ * medians), and for UDP our raw rate against the ceiling's median raw rate. Each also start by start
+ * ("paired"): a start runs the trackers one after the other within minutes, so a slow spell of the machine
+ * that spans a start weighs on both sides of its ratio. A run counts announces, or scrapes when it answered
+ * no announce (a scrape-only workload).
  */
 public final class Comparison {
     /** The worst-start ratio per CPU-second every UDP workload should reach. */
@@ -85,11 +87,14 @@ public final class Comparison {
         b.append(String.format(Locale.ROOT, "%nRatios: %1$s / %2$s per tracker CPU-second (worst start: %1$s's "
                 + "lowest against %2$s's highest; median: median against median); %1$s's raw rate as a share of "
                 + "%3$s's median raw rate (slowest start: %1$s's lowest; median) and per CPU-second (median; the raw rate "
-                + "is the load generator's bound when the tracker's core is not full):%n%n", ours, theirs, ceiling));
+                + "is the load generator's bound when the tracker's core is not full); paired: the lowest over starts of "
+                + "the ratio to the other's run of the same start:%n%n", ours, theirs, ceiling));
         b.append(String.format(Locale.ROOT, "| workload | %1$s/%2$s per CPU-s, worst start | %1$s/%2$s per CPU-s, "
                 + "median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median "
-                + "| %1$s/%3$s per CPU-s, median |%n", ours, theirs, ceiling));
-        b.append("|---|---|---|---|---|---|\n");
+                + "| %1$s/%3$s per CPU-s, median | %1$s/%2$s per CPU-s, paired | %1$s/%3$s raw rate, paired |%n",
+                ours, theirs, ceiling));
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        List<String> belowTargetPaired = new ArrayList<>();
         List<String> belowTarget = new ArrayList<>();
         int udpWorkloads = 0;
         for (String workload : byWorkload.keySet()) {
@@ -99,13 +104,19 @@ public final class Comparison {
             Spread rateC = rate(runs(workload, ceiling));
             Spread c = perCpu(runs(workload, ceiling));
             double worst = a.min() / t.max();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", workload, ratio(a.min(), t.max()),
-                    ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
-                    share(rateA.median(), rateC.median()), share(a.median(), c.median())));
+            double pairedRatio = worstPaired(workload, theirs, Comparison::perCpu);
+            double pairedShare = worstPaired(workload, ceiling, r -> main(r).rate());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", workload,
+                    ratio(a.min(), t.max()), ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
+                    share(rateA.median(), rateC.median()), share(a.median(), c.median()), ratio(pairedRatio, 1),
+                    share(pairedShare, 1)));
             if (isUdpWorkload(workload)) {
                 udpWorkloads++;
                 if (!(worst >= UDP_RATIO_TARGET)) {
                     belowTarget.add(workload + " " + ratio(a.min(), t.max()));
+                }
+                if (!(pairedRatio >= UDP_RATIO_TARGET)) {
+                    belowTargetPaired.add(workload + " " + ratio(pairedRatio, 1));
                 }
             }
         }
@@ -114,6 +125,10 @@ public final class Comparison {
                 UDP_RATIO_TARGET, udpWorkloads == 0 ? "no UDP workload"
                         : belowTarget.isEmpty() ? "yes (" + udpWorkloads + " workloads)"
                         : "no: " + String.join(", ", belowTarget)));
+        b.append(String.format(Locale.ROOT, "- every UDP workload's ratio per CPU-second >= %.1f in every start, against "
+                        + "%s's run of the same start: %s%n", UDP_RATIO_TARGET, theirs, udpWorkloads == 0 ? "no UDP workload"
+                        : belowTargetPaired.isEmpty() ? "yes (" + udpWorkloads + " workloads)"
+                        : "no: " + String.join(", ", belowTargetPaired)));
         double slowest = rate(runs(CEILING_WORKLOAD, ours)).min();
         double ceilingMedian = rate(runs(CEILING_WORKLOAD, ceiling)).median();
         double shareOfCeiling = slowest / ceilingMedian;
@@ -121,7 +136,30 @@ public final class Comparison {
                 CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, ours, Double.isNaN(shareOfCeiling) ? "not measured"
                         : (shareOfCeiling >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(slowest, ceilingMedian)
                         + ")"));
+        double pairedShare = worstPaired(CEILING_WORKLOAD, ceiling, r -> main(r).rate());
+        b.append(String.format(Locale.ROOT, "- %s announces >= %.0f%% of the ceiling's run of the same start, in every "
+                        + "start: %s%n", CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, Double.isNaN(pairedShare)
+                        ? "not measured" : (pairedShare >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(pairedShare, 1)
+                        + " in the worst)"));
         return b.toString();
+    }
+
+    /**
+     * The lowest, over the starts both ran, of our figure against {@code other}'s figure in the same start
+     * (NaN when no start has both).
+     */
+    private double worstPaired(String workload, String other, ToDoubleFunction<RunReport> figure) {
+        double worst = Double.NaN;
+        for (RunReport a : runs(workload, ours)) {
+            for (RunReport o : runs(workload, other)) {
+                double theirsFigure = figure.applyAsDouble(o);
+                if (o.start() == a.start() && theirsFigure > 0) {
+                    double r = figure.applyAsDouble(a) / theirsFigure;
+                    worst = Double.isNaN(worst) ? r : Math.min(worst, r);
+                }
+            }
+        }
+        return worst;
     }
 
     /** UDP throughput workloads (the cold start is reported, not judged). */
@@ -151,7 +189,11 @@ public final class Comparison {
     }
 
     private static Spread perCpu(List<RunReport> runs) {
-        return Spread.of(runs, r -> r.trackerCpuSeconds() > 0 ? main(r).ok() / r.trackerCpuSeconds() : 0);
+        return Spread.of(runs, Comparison::perCpu);
+    }
+
+    private static double perCpu(RunReport r) {
+        return r.trackerCpuSeconds() > 0 ? main(r).ok() / r.trackerCpuSeconds() : 0;
     }
 
     private static long failures(List<RunReport> runs) {
