@@ -28,8 +28,9 @@
 #      udp-w64 re-announces for DURATION with a GC log: p99.9 latency, the longest GC pause, RSS.
 # Everything goes to OUT (bench/target/compare-<time>/); nothing is left running, the cgroups are removed.
 # Where netfilter's conntrack is loaded, its time_wait timeout is set to 1 s for the run and put back on exit.
-# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes about 33 minutes on the
-# project's 2-core VM (throughput ~3 per start, memory ~12, large store ~4); STARTS=2 took 22.5 minutes.
+# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes about 35 minutes on the
+# project's 2-core VM (throughput ~3.5 per start with the fill, memory ~12, large store ~4). Never edit this
+# file while it runs: bash reads it as it goes.
 #
 # Knobs (environment): STARTS=5 DURATION=5s WARMUP=1s COLD_COUNT=10000 TRACKER_CPU=1 LOAD_CPU=0
 #   THROUGHPUT=1 MODEL_FILL=1 MEMORY=1 LARGE=1 SKIP_BUILD=0 KT_APP=tracker-worker/target/quarkus-app
