@@ -14,6 +14,7 @@ import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
 import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
+import dev.kubetracker.worker.protocol.udp.UdpPort;
 import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
 import dev.kubetracker.worker.stats.RequestCounters;
 import dev.kubetracker.worker.stats.TrackerMetrics;
@@ -69,7 +70,7 @@ public class TrackerWorker {
 
     private SwarmStore store;
     private RequestCounters counters;
-    private AutoCloseable udp;
+    private UdpPort udp;
     private HttpFrontend http;
     private static final long SWEEP_AFTER_MINUTE_MILLIS = 200;
     /** The status page's history: one sample every 2 s for 10 minutes. */

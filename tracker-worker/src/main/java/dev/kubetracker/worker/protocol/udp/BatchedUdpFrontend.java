@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
  * with its own thread and {@link UdpRequestHandler}. Linux only; {@link UdpTransport} falls back to
  * {@link UdpFrontend} elsewhere.
  */
-public final class BatchedUdpFrontend implements AutoCloseable {
+public final class BatchedUdpFrontend implements UdpPort {
     private static final Logger LOG = Logger.getLogger(BatchedUdpFrontend.class);
 
     private final List<BatchedUdpSocket> sockets = new ArrayList<>();
@@ -62,6 +62,7 @@ public final class BatchedUdpFrontend implements AutoCloseable {
         return frontend;
     }
 
+    @Override
     public int port() {
         return sockets.get(0).port();
     }

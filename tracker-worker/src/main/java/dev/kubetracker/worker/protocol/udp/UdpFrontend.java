@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * {@link UdpRequestHandler}, used only by that socket's thread. The fallback of {@link BatchedUdpFrontend}
  * ({@link UdpTransport}).
  */
-public final class UdpFrontend implements AutoCloseable {
+public final class UdpFrontend implements UdpPort {
     private static final Logger LOG = Logger.getLogger(UdpFrontend.class);
     /** Largest datagram we read; bigger ones are truncated (a scrape uses at most 16 + 74 * 20 bytes). */
     private static final int MAX_DATAGRAM = 2048;
@@ -98,9 +98,9 @@ public final class UdpFrontend implements AutoCloseable {
         return frontend;
     }
 
-    /** The bound address (the port chosen when asked for port 0). */
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channels.get(0).localAddress();
+    @Override
+    public int port() {
+        return ((InetSocketAddress) channels.get(0).localAddress()).getPort();
     }
 
     @Override

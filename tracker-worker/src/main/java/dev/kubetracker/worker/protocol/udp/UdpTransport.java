@@ -14,7 +14,7 @@ public enum UdpTransport {
     private static final Logger LOG = Logger.getLogger(UdpTransport.class);
 
     /** Binds the port with this transport, or with Netty where batched cannot run here. */
-    public AutoCloseable bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
+    public UdpPort bind(String host, int port, int sockets, Supplier<UdpRequestHandler> handlers)
             throws InterruptedException {
         LibC.Loaded libc = this == BATCHED ? libcOrNull(true) : null;
         return libc != null ? BatchedUdpFrontend.bind(libc, host, port, sockets, handlers)
@@ -22,18 +22,10 @@ public enum UdpTransport {
     }
 
     /** A socket of the transport {@link #bind} would use, on a free port of {@code host}, for the warm-up. */
-    public WarmUpSocket bindForWarmUp(String host, Supplier<UdpRequestHandler> handlers) throws InterruptedException {
+    public UdpPort bindForWarmUp(String host, Supplier<UdpRequestHandler> handlers) throws InterruptedException {
         LibC.Loaded libc = this == BATCHED ? libcOrNull(false) : null;
-        if (libc != null) {
-            BatchedUdpFrontend frontend = BatchedUdpFrontend.bindForWarmUp(libc, host, handlers);
-            return new WarmUpSocket(frontend, frontend.port());
-        }
-        UdpFrontend frontend = UdpFrontend.bindForWarmUp(host, handlers);
-        return new WarmUpSocket(frontend, frontend.localAddress().getPort());
-    }
-
-    /** A warm-up's socket and the port it got. */
-    public record WarmUpSocket(AutoCloseable frontend, int port) {
+        return libc != null ? BatchedUdpFrontend.bindForWarmUp(libc, host, handlers)
+                : UdpFrontend.bindForWarmUp(host, handlers);
     }
 
     private static LibC.Loaded libcOrNull(boolean logFallback) {
