@@ -186,8 +186,7 @@ final class WorkerFactory {
         if (keyFile.isEmpty()) {
             LOG.info("UDP connection ids use a random key: other workers will not accept them "
                     + "(set tracker.udp.connection-id.key-file to share one)");
-            return keyed("tracker.udp.connection-id.max-age",
-                    () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
+            return randomlyKeyed(maxAge);
         }
         byte[] secret = read(keyFile.get(), "tracker.udp.connection-id.key-file");
         if (secret.length == 0) {
@@ -197,6 +196,11 @@ final class WorkerFactory {
                 "tracker.udp.connection-id.accepted-key-file");
         return keyed("tracker.udp.connection-id.max-age", () -> new ConnectionIds(ConnectionIds.keyFromSecret(secret),
                 accepted.length == 0 ? null : ConnectionIds.keyFromSecret(accepted), maxAge, MinuteClock.SYSTEM));
+    }
+
+    private static ConnectionIds randomlyKeyed(int maxAgeMinutes) {
+        return keyed("tracker.udp.connection-id.max-age",
+                () -> new ConnectionIds(ConnectionIds.randomKey(), maxAgeMinutes, MinuteClock.SYSTEM));
     }
 
     /** The drain on SIGTERM (Quarkus' shutdown delay waits it out; this only refuses a negative one). */
@@ -241,11 +245,9 @@ final class WorkerFactory {
             throw new IllegalArgumentException("tracker.warm-up.max-time must be 0 or more: " + w.maxTime());
         }
         int maxAge = minutes(config.udp().connectionId().maxAge(), "tracker.udp.connection-id.max-age");
-        Supplier<ConnectionIds> connectionIds = () -> keyed("tracker.udp.connection-id.max-age",
-                () -> new ConnectionIds(ConnectionIds.randomKey(), maxAge, MinuteClock.SYSTEM));
-        return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits, connectionIds, policy,
-                randomPeers, config.accessList().mode(), scrapeMaxHashes, config.http().maxRequestLineLength(),
-                udpEnabled(), config.udp().transport(), httpEnabled());
+        return new WarmUp.Setup(w.requests(), w.maxTime(), this::store, this::clientLimits,
+                () -> randomlyKeyed(maxAge), policy, randomPeers, config.accessList().mode(), scrapeMaxHashes,
+                config.http().maxRequestLineLength(), udpEnabled(), config.udp().transport(), httpEnabled());
     }
 
     /** The cluster's settings, or empty when no sibling is configured (a standalone worker). */

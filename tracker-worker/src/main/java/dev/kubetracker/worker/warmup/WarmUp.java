@@ -12,6 +12,7 @@ import dev.kubetracker.worker.protocol.http.FullScrapeSlots;
 import dev.kubetracker.worker.protocol.http.HttpRequestRouter;
 import dev.kubetracker.worker.protocol.http.HttpFrontend;
 import dev.kubetracker.worker.protocol.udp.ConnectionIds;
+import dev.kubetracker.worker.protocol.udp.UdpPort;
 import dev.kubetracker.worker.protocol.udp.UdpTransport;
 import dev.kubetracker.worker.protocol.udp.UdpRequest;
 import dev.kubetracker.worker.protocol.udp.UdpRequestHandler;
@@ -111,19 +112,20 @@ public final class WarmUp {
                 counters, setup.limits().get());
         ConnectionIds ids = setup.connectionIds().get();
         UdpRequestHandler udp = new UdpRequestHandler(logic, ids, counters);
+        // What comes through the loopback ports comes from one address: a logic without per-client limits
+        // serves it, over the same store.
+        TrackerLogic unlimited = new TrackerLogic(store, accessList, setup.policy(), ChangeLog.NONE,
+                setup.randomPeers(), counters, ClientLimits.none());
         Traffic traffic = new Traffic(swarms, random, udp);
         long sent = 0;
         boolean stoppedByTime = false;
-        UdpTransport.WarmUpSocket socket = null;
+        UdpPort socket = null;
         DatagramSocket client = null;
         HttpFrontend http = null;
         try {
             if (setup.http()) {
                 // Through a socket from the start: the connection code then learns accepted epoll sockets, not a
                 // stand-in channel it would have to unlearn (a deoptimisation and recompilation under real load).
-                // All from one loopback address: a logic without per-client limits, over the same store.
-                TrackerLogic unlimited = new TrackerLogic(store, accessList, setup.policy(), ChangeLog.NONE,
-                        setup.randomPeers(), counters, ClientLimits.none());
                 http = HttpFrontend.bindForWarmUp(LOOPBACK, setup.maxRequestLineLength(),
                         new HttpRequestRouter(unlimited, setup.scrapeMaxHashes(), counters,
                                 new TrackerStats(store, counters, "warm-up", 0), new TrustedProxies(List.of()),
@@ -137,9 +139,7 @@ public final class WarmUp {
                 }
                 if (setup.udp() && socket == null && sent >= setup.requests() * DIRECT_SHARE) {
                     // The second part through a socket of its own, for the frontend's own code (the transport's loop).
-                    // All from one loopback address: a logic without per-client limits, over the same store.
-                    UdpRequestHandler handler = new UdpRequestHandler(new TrackerLogic(store, accessList, setup.policy(),
-                            ChangeLog.NONE, setup.randomPeers(), counters, ClientLimits.none()), ids, counters);
+                    UdpRequestHandler handler = new UdpRequestHandler(unlimited, ids, counters);
                     socket = setup.udpTransport().bindForWarmUp(LOOPBACK, () -> handler);
                     client = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
                     client.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
@@ -156,7 +156,7 @@ public final class WarmUp {
                 client.close();
             }
             if (socket != null) {
-                socket.frontend().close();
+                socket.close();
             }
             if (http != null) {
                 http.close();

@@ -87,7 +87,7 @@ final class WarmUpSwarms {
         return hashLow[torrent];
     }
 
-    /** Every torrent, for a private whitelist that admits them. */
+    /** Every torrent, for a private whitelist that admits them (a copy: the set sorts the rows it is built from). */
     TorrentRows rows() {
         TorrentRows rows = new TorrentRows(torrents);
         for (int t = 0; t < torrents; t++) {
