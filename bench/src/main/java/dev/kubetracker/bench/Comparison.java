@@ -122,26 +122,28 @@ public final class Comparison {
         }
         b.append('\n');
         b.append(String.format(Locale.ROOT, "- every UDP workload's worst-start ratio per CPU-second >= %.1f: %s%n",
-                UDP_RATIO_TARGET, udpWorkloads == 0 ? "no UDP workload"
-                        : belowTarget.isEmpty() ? "yes (" + udpWorkloads + " workloads)"
-                        : "no: " + String.join(", ", belowTarget)));
+                UDP_RATIO_TARGET, ratioVerdict(udpWorkloads, belowTarget)));
         b.append(String.format(Locale.ROOT, "- every UDP workload's ratio per CPU-second >= %.1f in every start, against "
-                        + "%s's run of the same start: %s%n", UDP_RATIO_TARGET, theirs, udpWorkloads == 0 ? "no UDP workload"
-                        : belowTargetPaired.isEmpty() ? "yes (" + udpWorkloads + " workloads)"
-                        : "no: " + String.join(", ", belowTargetPaired)));
-        double slowest = rate(runs(CEILING_WORKLOAD, ours)).min();
-        double ceilingMedian = rate(runs(CEILING_WORKLOAD, ceiling)).median();
-        double shareOfCeiling = slowest / ceilingMedian;
+                + "%s's run of the same start: %s%n", UDP_RATIO_TARGET, theirs,
+                ratioVerdict(udpWorkloads, belowTargetPaired)));
+        double shareOfCeiling = rate(runs(CEILING_WORKLOAD, ours)).min() / rate(runs(CEILING_WORKLOAD, ceiling)).median();
         b.append(String.format(Locale.ROOT, "- %s announces >= %.0f%% of the ceiling in %s's slowest start: %s%n",
-                CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, ours, Double.isNaN(shareOfCeiling) ? "not measured"
-                        : (shareOfCeiling >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(slowest, ceilingMedian)
-                        + ")"));
+                CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, ours, shareVerdict(shareOfCeiling, "")));
         double pairedShare = worstPaired(CEILING_WORKLOAD, ceiling, r -> main(r).rate());
         b.append(String.format(Locale.ROOT, "- %s announces >= %.0f%% of the ceiling's run of the same start, in every "
-                        + "start: %s%n", CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, Double.isNaN(pairedShare)
-                        ? "not measured" : (pairedShare >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(pairedShare, 1)
-                        + " in the worst)"));
+                + "start: %s%n", CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, shareVerdict(pairedShare, " in the worst")));
         return b.toString();
+    }
+
+    private static String ratioVerdict(int workloads, List<String> belowTarget) {
+        return workloads == 0 ? "no UDP workload"
+                : belowTarget.isEmpty() ? "yes (" + workloads + " workloads)"
+                : "no: " + String.join(", ", belowTarget);
+    }
+
+    private static String shareVerdict(double share, String which) {
+        return Double.isNaN(share) ? "not measured"
+                : (share >= CEILING_SHARE_TARGET ? "yes (" : "no (") + share(share, 1) + which + ")";
     }
 
     /**
@@ -193,7 +195,7 @@ public final class Comparison {
     }
 
     private static double perCpu(RunReport r) {
-        return r.trackerCpuSeconds() > 0 ? main(r).ok() / r.trackerCpuSeconds() : 0;
+        return r.ratePerTrackerCpuSecond(main(r).kind());
     }
 
     private static long failures(List<RunReport> runs) {
