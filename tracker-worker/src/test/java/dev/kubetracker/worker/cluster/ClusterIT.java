@@ -17,10 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -50,17 +47,7 @@ class ClusterIT {
     private Path connectionIdKey;
 
     private WorkerProcess newWorker(int i) {
-        List<String> siblings = new ArrayList<>();
-        for (int port : SYNC) {
-            siblings.add("127.0.0.1:" + port); // its own entry is skipped
-        }
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("tracker.http.port", Integer.toString(CLIENT[i]));
-        p.put("tracker.udp.port", Integer.toString(CLIENT[i]));
-        p.put("tracker.udp.sockets", "1");
-        p.put("tracker.cluster.port", Integer.toString(SYNC[i]));
-        p.put("tracker.cluster.peers", String.join(",", siblings));
-        p.put("tracker.cluster.key-file", keyFile.toString());
+        Map<String, String> p = WorkerProcess.loopbackClusterMember(CLIENT, SYNC, i, keyFile);
         p.put("tracker.udp.connection-id.key-file", connectionIdKey.toString());
         return new WorkerProcess("cluster-worker-" + (i + 1), MANAGEMENT[i], p);
     }

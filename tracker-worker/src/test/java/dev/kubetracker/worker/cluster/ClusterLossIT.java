@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -48,18 +46,8 @@ class ClusterLossIT {
         Path dir = Files.createDirectories(Path.of("target", "it-cluster-loss").toAbsolutePath());
         Path keyFile = Files.write(dir.resolve("cluster.key"),
                 "cluster loss test secret, long enough".getBytes(StandardCharsets.UTF_8));
-        List<String> siblings = new ArrayList<>();
-        for (int port : SYNC) {
-            siblings.add("127.0.0.1:" + port);
-        }
         for (int i = 0; i < 3; i++) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("tracker.http.port", Integer.toString(CLIENT[i]));
-            p.put("tracker.udp.port", Integer.toString(CLIENT[i]));
-            p.put("tracker.udp.sockets", "1");
-            p.put("tracker.cluster.port", Integer.toString(SYNC[i]));
-            p.put("tracker.cluster.peers", String.join(",", siblings));
-            p.put("tracker.cluster.key-file", keyFile.toString());
+            Map<String, String> p = WorkerProcess.loopbackClusterMember(CLIENT, SYNC, i, keyFile);
             p.put("tracker.cluster.anti-entropy-interval", "1S");
             p.put("tracker.limits.requests-per-second", "0"); // the flood comes from one address
             p.put("tracker.limits.new-torrents-per-minute", "0");

@@ -8,7 +8,6 @@ import dev.kubetracker.worker.testing.WorkerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class WarmUpClusterIT {
     private static final int[] PORTS = LoopbackPorts.freeBlock(6);
+    private static final int[] CLIENT = {PORTS[0], PORTS[1]};
+    private static final int[] SYNC = {PORTS[2], PORTS[3]};
 
     private static WorkerProcess worker(int i, int warmUpRequests, Path key) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("tracker.http.port", Integer.toString(PORTS[i]));
-        p.put("tracker.udp.port", Integer.toString(PORTS[i]));
-        p.put("tracker.udp.sockets", "1");
-        p.put("tracker.cluster.port", Integer.toString(PORTS[2 + i]));
-        p.put("tracker.cluster.peers", "127.0.0.1:" + PORTS[2] + ",127.0.0.1:" + PORTS[3]);
-        p.put("tracker.cluster.key-file", key.toString());
+        Map<String, String> p = WorkerProcess.loopbackClusterMember(CLIENT, SYNC, i, key);
         p.put("tracker.warm-up.requests", Integer.toString(warmUpRequests));
         return new WorkerProcess("warm-up-worker-" + (i + 1), PORTS[4 + i], p);
     }

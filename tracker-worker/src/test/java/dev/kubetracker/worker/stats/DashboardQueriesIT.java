@@ -68,13 +68,8 @@ class DashboardQueriesIT {
         WorkerProcess[] workers = new WorkerProcess[2];
         try {
             for (int i = 0; i < 2; i++) {
-                Map<String, String> p = new LinkedHashMap<>();
-                p.put("tracker.http.port", Integer.toString(ports[i]));
-                p.put("tracker.udp.port", Integer.toString(ports[i]));
-                p.put("tracker.udp.sockets", "1");
-                p.put("tracker.cluster.port", Integer.toString(ports[2 + i]));
-                p.put("tracker.cluster.peers", "127.0.0.1:" + ports[2] + ",127.0.0.1:" + ports[3]);
-                p.put("tracker.cluster.key-file", clusterKey.toString());
+                Map<String, String> p = WorkerProcess.loopbackClusterMember(new int[] {ports[0], ports[1]},
+                        new int[] {ports[2], ports[3]}, i, clusterKey);
                 p.put("tracker.access-list.mode", "blacklist");
                 p.put("tracker.access-list.file", blacklist.toString());
                 // a small young generation: start-up alone runs collections, so the GC pause meters exist

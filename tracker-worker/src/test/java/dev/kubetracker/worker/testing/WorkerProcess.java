@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -252,6 +253,26 @@ public final class WorkerProcess implements AutoCloseable {
         for (WorkerProcess w : workers) {
             w.awaitReady(timeoutMillis);
         }
+    }
+
+    /**
+     * The properties of worker {@code i} of a cluster on loopback: HTTP and UDP (one socket) on
+     * {@code clientPorts[i]}, sync on {@code syncPorts[i]}, every sync port as its siblings (a worker skips its
+     * own), the cluster key in {@code clusterKey}. A mutable map, for the test's own properties on top.
+     */
+    public static Map<String, String> loopbackClusterMember(int[] clientPorts, int[] syncPorts, int i, Path clusterKey) {
+        List<String> siblings = new ArrayList<>();
+        for (int port : syncPorts) {
+            siblings.add("127.0.0.1:" + port);
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("tracker.http.port", Integer.toString(clientPorts[i]));
+        p.put("tracker.udp.port", Integer.toString(clientPorts[i]));
+        p.put("tracker.udp.sockets", "1");
+        p.put("tracker.cluster.port", Integer.toString(syncPorts[i]));
+        p.put("tracker.cluster.peers", String.join(",", siblings));
+        p.put("tracker.cluster.key-file", clusterKey.toString());
+        return p;
     }
 
     /** Stops every worker that was started (a null: its start never came, e.g. an earlier one failed). */
