@@ -107,7 +107,10 @@ class SnapshotServerTest {
 
     @Test
     void clientsThatStopReadingOrNeverAskHoldTheirSlotsOnlyUntilTheStallTime() throws Exception {
-        fillStore(100_000); // about 3 MB of records: far more than the socket buffers hold
+        // About 6 MB of records: more than the socket buffers can ever hold. The client's window is 4 KiB, but the
+        // server's send buffer grows by itself up to tcp_wmem's maximum (4 MiB by default): with 3 MB the whole
+        // snapshot sometimes fitted while the test waited, and the transfer ended before its stall.
+        fillStore(200_000);
         startServer();
         try (Socket stopsReading = connect(); Socket silent = connect()) {
             driveUntil(() -> server.activeTransfers() == 2, "both accepted");
