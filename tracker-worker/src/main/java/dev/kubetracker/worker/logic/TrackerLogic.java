@@ -125,6 +125,14 @@ public final class TrackerLogic {
     }
 
 
+    /**
+     * Call for every hash of a scrape before {@link #scrape} of any: their lookups' cache misses then overlap
+     * ({@link SwarmStore#prefetch}). Returns a meaningless number for the caller to keep.
+     */
+    public int prefetchScrape(long high, long middle, int low) {
+        return store.prefetch(high, middle, low);
+    }
+
     /** The counts of one named torrent: zeros when it is unknown or refused. */
     public void scrape(long high, long middle, int low, ScrapeCounts out) {
         if (accessList.allows(high, middle, low)) {

@@ -259,6 +259,14 @@ public final class SwarmStore {
         }
     }
 
+    /**
+     * Brings what {@link #scrape} of the hash will read into the cache, without a lock; for scrapes of many
+     * hashes, all of them first ({@link TorrentTable#prefetch}). The answer means nothing.
+     */
+    public int prefetch(long high, long middle, int low) {
+        return shardOf(high).table.prefetch(high, middle, low);
+    }
+
     /** Counts of one torrent; zeros when it is unknown. */
     public void scrape(long high, long middle, int low, ScrapeCounts out) {
         out.clear();

@@ -97,6 +97,36 @@ final class TorrentTable {
         return slot >= 0 ? swarms[slot] : null;
     }
 
+    /**
+     * Reads, without the shard's lock, the slots and the swarm a lookup of the key will read. A scrape of
+     * many hashes does this for all of them before it looks each one up under its shard's lock: these reads
+     * do not wait on one another, so their cache misses overlap, where each lookup alone waits for its slot,
+     * then for its swarm. The reads may race a writer (never past an array's end); the answer, a count or 0,
+     * only keeps them from being optimised away.
+     */
+    int prefetch(long high, long middle, int low) {
+        long[] highs = keyHigh;
+        long[] middles = keyMiddle;
+        int[] lows = keyLow;
+        Swarm[] slots = swarms;
+        int capacity = slots.length;
+        if (highs.length != capacity || middles.length != capacity || lows.length != capacity) {
+            return 0; // read between a rehash's array swaps
+        }
+        int i = homeSlot(high, middle, low, capacity);
+        for (int probes = 0; probes < capacity; probes++) {
+            Swarm swarm = slots[i];
+            if (swarm == null) {
+                return 0;
+            }
+            if (highs[i] == high && middles[i] == middle && lows[i] == low) {
+                return swarm.downloaded;
+            }
+            i = next(i, capacity);
+        }
+        return 0;
+    }
+
     Swarm getOrCreate(long high, long middle, int low) {
         int slot = find(high, middle, low);
         if (slot >= 0) {

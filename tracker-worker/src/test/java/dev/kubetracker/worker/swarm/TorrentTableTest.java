@@ -49,4 +49,16 @@ class TorrentTableTest {
             assertEquals(key % 2 == 1, table.get(key, 0, 0) != null);
         }
     }
+
+    @Test
+    void prefetchReadsTheSwarmALookupFinds() {
+        TorrentTable table = new TorrentTable(42);
+        for (long key = 0; key < 1_000; key++) {
+            table.getOrCreate(key, ~key, (int) key).downloaded = (int) key + 1;
+        }
+        for (long key = 0; key < 1_000; key++) {
+            assertEquals(key + 1, table.prefetch(key, ~key, (int) key));
+        }
+        assertEquals(0, table.prefetch(5_000, ~5_000L, 5_000));
+    }
 }

@@ -43,6 +43,8 @@ public final class UdpRequestHandler {
     private final Announce announce = new Announce();
     private final AnnounceReply reply = new AnnounceReply(MAX_PEERS_V4);
     private final ScrapeCounts counts = new ScrapeCounts();
+    /** Where a scrape's prefetch leaves its meaningless sum, so that its reads are not optimised away. */
+    private int prefetched;
 
     public UdpRequestHandler(TrackerLogic logic, ConnectionIds connectionIds, RequestCounters counters) {
         this.logic = logic;
@@ -139,6 +141,11 @@ public final class UdpRequestHandler {
             return refusal(out, r, AnnounceOutcome.RATE_LIMITED.failureReason());
         }
         UdpReply.scrapeHeader(out, r.transactionId());
+        int sum = 0;
+        for (int i = 0; i < hashes; i++) {
+            sum += logic.prefetchScrape(r.scrapeHashHigh(i), r.scrapeHashMiddle(i), r.scrapeHashLow(i));
+        }
+        prefetched = sum;
         for (int i = 0; i < hashes; i++) {
             logic.scrape(r.scrapeHashHigh(i), r.scrapeHashMiddle(i), r.scrapeHashLow(i), counts);
             UdpReply.scrapeEntry(out, counts.seeders, counts.downloaded, counts.leechers);
