@@ -28,8 +28,8 @@
 #      udp-w64 re-announces for DURATION with a GC log: p99.9 latency, the longest GC pause, RSS.
 # Everything goes to OUT (bench/target/compare-<time>/); nothing is left running, the cgroups are removed.
 # Where netfilter's conntrack is loaded, its time_wait timeout is set to 1 s for the run and put back on exit.
-# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes about 35 minutes on the
-# project's 2-core VM (throughput ~3.5 per start with the fill, memory ~12, large store ~4). Never edit this
+# Runs as root (taskset, cgroups, the opentracker user). With the defaults it takes 26-35 minutes on the
+# project's 2-core VM (throughput 3.5-4 per start with the fill, memory 8-12, large store 2-4). Never edit this
 # file while it runs: bash reads it as it goes.
 #
 # Knobs (environment): STARTS=5 DURATION=5s WARMUP=1s COLD_COUNT=10000 TRACKER_CPU=1 LOAD_CPU=0
