@@ -11,8 +11,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The side-by-side tables from runs over fresh starts of each tracker: per workload and tracker, the min /
  * median / max over starts of the request rate, requests per second of tracker CPU, p99 and p99.9 latency;
- * then the ratios of ours to theirs per CPU-second (worst start: our slowest against their fastest, and
- * medians), and for UDP our raw rate against the ceiling's median raw rate. Each also start by start
+ * then the ratios of ours to theirs per CPU-second (worst start: our slowest against their fastest; our slowest
+ * against their median; medians), and for UDP our raw rate against the ceiling's median raw rate; and whether
+ * our spread over starts is within theirs. Each ratio also start by start
  * ("paired"): a start runs the trackers one after the other within minutes, so a slow spell of the machine
  * that spans a start weighs on both sides of its ratio. A run counts announces, or scrapes when it answered
  * no announce (a scrape-only workload).
@@ -85,17 +86,20 @@ public final class Comparison {
             }
         }
         b.append(String.format(Locale.ROOT, "%nRatios: %1$s / %2$s per tracker CPU-second (worst start: %1$s's "
-                + "lowest against %2$s's highest; median: median against median); %1$s's raw rate as a share of "
+                + "lowest against %2$s's highest; slowest start: %1$s's lowest against %2$s's median; median: median "
+                + "against median); %1$s's raw rate as a share of "
                 + "%3$s's median raw rate (slowest start: %1$s's lowest; median) and per CPU-second (median; the raw rate "
                 + "is the load generator's bound when the tracker's core is not full); paired: the lowest over starts of "
                 + "the ratio to the other's run of the same start:%n%n", ours, theirs, ceiling));
         b.append(String.format(Locale.ROOT, "| workload | %1$s/%2$s per CPU-s, worst start | %1$s/%2$s per CPU-s, "
-                + "median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median "
+                + "slowest start | %1$s/%2$s per CPU-s, median | %1$s/%3$s raw rate, slowest start | %1$s/%3$s raw rate, median "
                 + "| %1$s/%3$s per CPU-s, median | %1$s/%2$s per CPU-s, paired | %1$s/%3$s raw rate, paired |%n",
                 ours, theirs, ceiling));
-        b.append("|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
         List<String> belowTargetPaired = new ArrayList<>();
         List<String> belowTarget = new ArrayList<>();
+        List<String> belowTargetSlowest = new ArrayList<>();
+        List<String> widerSpread = new ArrayList<>();
         int udpWorkloads = 0;
         for (String workload : byWorkload.keySet()) {
             Spread a = perCpu(runs(workload, ours));
@@ -106,8 +110,8 @@ public final class Comparison {
             double worst = a.min() / t.max();
             double pairedRatio = worstPaired(workload, theirs, Comparison::perCpu);
             double pairedShare = worstPaired(workload, ceiling, r -> main(r).rate());
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", workload,
-                    ratio(a.min(), t.max()), ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", workload,
+                    ratio(a.min(), t.max()), ratio(a.min(), t.median()), ratio(a.median(), t.median()), share(rateA.min(), rateC.median()),
                     share(rateA.median(), rateC.median()), share(a.median(), c.median()), ratio(pairedRatio, 1),
                     share(pairedShare, 1)));
             if (isUdpWorkload(workload)) {
@@ -118,6 +122,12 @@ public final class Comparison {
                 if (!(pairedRatio >= UDP_RATIO_TARGET)) {
                     belowTargetPaired.add(workload + " " + ratio(pairedRatio, 1));
                 }
+                if (!(a.min() / t.median() >= UDP_RATIO_TARGET)) {
+                    belowTargetSlowest.add(workload + " " + ratio(a.min(), t.median()));
+                }
+                if (a.max() / a.min() > t.max() / t.min()) {
+                    widerSpread.add(workload + " " + ratio(a.max(), a.min()) + " against " + ratio(t.max(), t.min()));
+                }
             }
         }
         b.append('\n');
@@ -126,6 +136,11 @@ public final class Comparison {
         b.append(String.format(Locale.ROOT, "- every UDP workload's ratio per CPU-second >= %.1f in every start, against "
                 + "%s's run of the same start: %s%n", UDP_RATIO_TARGET, theirs,
                 ratioVerdict(udpWorkloads, belowTargetPaired)));
+        b.append(String.format(Locale.ROOT, "- every UDP workload's ratio per CPU-second >= %.1f in %s's slowest start, "
+                + "against %s's median: %s%n", UDP_RATIO_TARGET, ours, theirs,
+                ratioVerdict(udpWorkloads, belowTargetSlowest)));
+        b.append(String.format(Locale.ROOT, "- %s's spread over starts (max / min per CPU-second) within %s's, every UDP "
+                + "workload: %s%n", ours, theirs, ratioVerdict(udpWorkloads, widerSpread)));
         double shareOfCeiling = rate(runs(CEILING_WORKLOAD, ours)).min() / rate(runs(CEILING_WORKLOAD, ceiling)).median();
         b.append(String.format(Locale.ROOT, "- %s announces >= %.0f%% of the ceiling in %s's slowest start: %s%n",
                 CEILING_WORKLOAD, 100 * CEILING_SHARE_TARGET, ours, shareVerdict(shareOfCeiling, "")));

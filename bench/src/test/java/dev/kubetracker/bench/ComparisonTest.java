@@ -47,17 +47,22 @@ class ComparisonTest {
     @Test
     void worstStartRatioSetsOurSlowestAgainstTheirFastest() {
         String table = threeStarts().table();
-        // worst: 100,000 / 100,000 = 1.00; median: 200,000 / 80,000 = 2.50;
+        // worst: 100,000 / 100,000 = 1.00; slowest against their median: 100,000 / 80,000 = 1.25;
+        // median: 200,000 / 80,000 = 2.50;
         // against the ceiling's median raw rate of 250,000/s: slowest 100,000 (40%), median 200,000 (80%);
         // per CPU-second, the ceiling's median is 500,000: 200,000 is 40%;
         // start by start: 100/50, 300/100, 200/80 = 2.00 at worst; raw 100/200, 300/250, 200/400 = 50% at worst
-        assertEquals("| udp-w64 | 1.00 | 2.50 | 40% | 80% | 40% | 2.00 | 50% |", line(table, "| udp-w64 | 1.00"));
+        assertEquals("| udp-w64 | 1.00 | 1.25 | 2.50 | 40% | 80% | 40% | 2.00 | 50% |", line(table, "| udp-w64 | 1.00"));
         assertTrue(table.contains("worst-start ratio per CPU-second >= 1.5: no: udp-w64 1.00"), table);
         assertTrue(table.contains("udp-w64 announces >= 75% of the ceiling in kubetracker's slowest start: no (40%)"),
                 table);
         assertTrue(table.contains(">= 1.5 in every start, against opentracker's run of the same start: yes (1 workloads)"),
                 table);
         assertTrue(table.contains("of the ceiling's run of the same start, in every start: no (50% in the worst)"), table);
+        assertTrue(table.contains(">= 1.5 in kubetracker's slowest start, against opentracker's median: no: udp-w64 1.25"),
+                table);
+        // spread: kubetracker 300,000 / 100,000 = 3.00, opentracker 100,000 / 50,000 = 2.00
+        assertTrue(table.contains("within opentracker's, every UDP workload: no: udp-w64 3.00 against 2.00"), table);
     }
 
     @Test
@@ -72,6 +77,8 @@ class ComparisonTest {
         assertTrue(table.contains(">= 1.5: yes (1 workloads)"), "the cold start is not judged:\n" + table);
         assertTrue(table.contains("slowest start: yes (80%)"), table);
         assertTrue(table.contains("of the ceiling's run of the same start, in every start: yes (80% in the worst)"), table);
+        assertTrue(table.contains("in kubetracker's slowest start, against opentracker's median: yes (1 workloads)"), table);
+        assertTrue(table.contains("within opentracker's, every UDP workload: yes (1 workloads)"), table);
     }
 
     @Test
@@ -82,7 +89,7 @@ class ComparisonTest {
         String table = c.table();
         assertEquals("| udp-scrape74 | kubetracker | 1 | 40,000 / 40,000 / 40,000 | 200,000 / 200,000 / 200,000 "
                 + "| 300 / 300 / 300 | 900 / 900 / 900 | 0.0 | 0 |", line(table, "| udp-scrape74 | kubetracker |"));
-        assertEquals("| udp-scrape74 | 2.00 | 2.00 | — | — | — | 2.00 | — |", line(table, "| udp-scrape74 | 2.00"));
+        assertEquals("| udp-scrape74 | 2.00 | 2.00 | 2.00 | — | — | — | 2.00 | — |", line(table, "| udp-scrape74 | 2.00"));
         assertTrue(table.contains("in kubetracker's slowest start: not measured"), table);
     }
 
@@ -90,7 +97,7 @@ class ComparisonTest {
     void aWorkloadOneTrackerSkipsHasNoRatio() {
         Comparison c = new Comparison("kubetracker", "opentracker", "ceiling");
         c.add(run("http-keepalive", "kubetracker", 1, "announce", 500_000, 10, 100));
-        assertEquals("| http-keepalive | — | — | — | — | — | — | — |", line(c.table(), "| http-keepalive | —"));
+        assertEquals("| http-keepalive | — | — | — | — | — | — | — | — |", line(c.table(), "| http-keepalive | —"));
         assertEquals(2.5, Comparison.median(new double[] {4, 1, 3, 2}));
         assertTrue(Double.isNaN(Comparison.median(new double[0])));
     }
