@@ -1,24 +1,17 @@
 package dev.kubetracker.worker.swarm;
 
 /**
- * Open-addressing (linear probing) map from a 20-byte info hash to its {@link Swarm}. The hashes lie in one
- * int array, five ints a slot, so that a probe reads one or two cache lines for the key, not one per part.
- * Deletion shifts the following entries back, so there are no tombstones. Not thread-safe: one table per
- * store shard.
+ * Open-addressing (linear probing) map from a 20-byte info hash, held in three primitive arrays, to
+ * its {@link Swarm}. Deletion shifts the following entries back, so there are no tombstones. Not
+ * thread-safe: one table per store shard.
  */
 final class TorrentTable {
     private static final int INITIAL_CAPACITY = 16;
 
-    /** A slot's key in {@link #keys}: the hash's first 8 bytes, its next 8, its last 4, as ints. */
-    private static final int HIGH_UPPER = 0;
-    private static final int HIGH_LOWER = 1;
-    private static final int MIDDLE_UPPER = 2;
-    private static final int MIDDLE_LOWER = 3;
-    private static final int LOW = 4;
-    private static final int KEY_INTS = 5;
-
     private final long seed;
-    private int[] keys;
+    private long[] keyHigh;
+    private long[] keyMiddle;
+    private int[] keyLow;
     private Swarm[] swarms;
     private int size;
 
@@ -27,8 +20,10 @@ final class TorrentTable {
         allocate(INITIAL_CAPACITY);
     }
 
-    /** The table object itself: a long, an int, two array references. */
-    private static final int OBJECT_BYTES = HeapLayout.objectBytes(8 + 4, 2);
+    /** One slot: the hash in three primitive parts and a swarm reference. */
+    private static final int SLOT_BYTES = 8 + 8 + 4 + HeapLayout.REFERENCE;
+    /** The table object itself: a long, an int, four array references. */
+    private static final int OBJECT_BYTES = HeapLayout.objectBytes(8 + 4, 4);
 
     int size() {
         return size;
@@ -45,7 +40,8 @@ final class TorrentTable {
     }
 
     private static long bytesAt(int capacity) {
-        return OBJECT_BYTES + HeapLayout.intArrayBytes(KEY_INTS * capacity) + HeapLayout.referenceArrayBytes(capacity);
+        return OBJECT_BYTES + 2 * HeapLayout.longArrayBytes(capacity) + HeapLayout.intArrayBytes(capacity)
+                + HeapLayout.referenceArrayBytes(capacity);
     }
 
     private boolean needsGrowth() {
@@ -85,36 +81,15 @@ final class TorrentTable {
     }
 
     long highAt(int slot) {
-        return highAt(keys, slot * KEY_INTS);
+        return keyHigh[slot];
     }
 
     long middleAt(int slot) {
-        return middleAt(keys, slot * KEY_INTS);
+        return keyMiddle[slot];
     }
 
     int lowAt(int slot) {
-        return keys[slot * KEY_INTS + LOW];
-    }
-
-    private static long highAt(int[] keys, int at) {
-        return (long) keys[at + HIGH_UPPER] << 32 | keys[at + HIGH_LOWER] & 0xFFFF_FFFFL;
-    }
-
-    private static long middleAt(int[] keys, int at) {
-        return (long) keys[at + MIDDLE_UPPER] << 32 | keys[at + MIDDLE_LOWER] & 0xFFFF_FFFFL;
-    }
-
-    private static boolean keyIs(int[] keys, int at, long high, long middle, int low) {
-        return keys[at + LOW] == low && keys[at + HIGH_LOWER] == (int) high && keys[at + MIDDLE_LOWER] == (int) middle
-                && keys[at + HIGH_UPPER] == (int) (high >>> 32) && keys[at + MIDDLE_UPPER] == (int) (middle >>> 32);
-    }
-
-    private static void setKey(int[] keys, int at, long high, long middle, int low) {
-        keys[at + HIGH_UPPER] = (int) (high >>> 32);
-        keys[at + HIGH_LOWER] = (int) high;
-        keys[at + MIDDLE_UPPER] = (int) (middle >>> 32);
-        keys[at + MIDDLE_LOWER] = (int) middle;
-        keys[at + LOW] = low;
+        return keyLow[slot];
     }
 
     Swarm get(long high, long middle, int low) {
@@ -130,10 +105,12 @@ final class TorrentTable {
      * only keeps them from being optimised away.
      */
     int prefetch(long high, long middle, int low) {
-        int[] keysRead = keys;
+        long[] highs = keyHigh;
+        long[] middles = keyMiddle;
+        int[] lows = keyLow;
         Swarm[] slots = swarms;
         int capacity = slots.length;
-        if (keysRead.length != KEY_INTS * capacity) {
+        if (highs.length != capacity || middles.length != capacity || lows.length != capacity) {
             return 0; // read between a rehash's array swaps
         }
         int i = homeSlot(high, middle, low, capacity);
@@ -142,7 +119,7 @@ final class TorrentTable {
             if (swarm == null) {
                 return 0;
             }
-            if (keyIs(keysRead, i * KEY_INTS, high, middle, low)) {
+            if (highs[i] == high && middles[i] == middle && lows[i] == low) {
                 return swarm.downloaded;
             }
             i = next(i, capacity);
@@ -161,7 +138,9 @@ final class TorrentTable {
         }
         slot = -slot - 1;
         Swarm swarm = new Swarm();
-        setKey(keys, slot * KEY_INTS, high, middle, low);
+        keyHigh[slot] = high;
+        keyMiddle[slot] = middle;
+        keyLow[slot] = low;
         swarms[slot] = swarm;
         size++;
         return swarm;
@@ -189,7 +168,7 @@ final class TorrentTable {
         int slot = 0;
         while (slot < swarms.length) {
             Swarm swarm = swarms[slot];
-            if (swarm != null && doom.test(highAt(slot), middleAt(slot), lowAt(slot), swarm) && removeAt(slot)) {
+            if (swarm != null && doom.test(keyHigh[slot], keyMiddle[slot], keyLow[slot], swarm) && removeAt(slot)) {
                 continue; // another entry moved into this slot: look at it too
             }
             slot++;
@@ -206,7 +185,7 @@ final class TorrentTable {
         boolean movedIntoSlot = false;
         int i = next(hole, capacity);
         while (swarms[i] != null) {
-            int home = homeSlot(highAt(i), middleAt(i), lowAt(i), capacity);
+            int home = homeSlot(keyHigh[i], keyMiddle[i], keyLow[i], capacity);
             // Move i into the hole when its home does not lie cyclically in (hole, i].
             if (distance(home, i, capacity) >= distance(hole, i, capacity)) {
                 move(i, hole);
@@ -223,7 +202,9 @@ final class TorrentTable {
     }
 
     private void move(int from, int to) {
-        System.arraycopy(keys, from * KEY_INTS, keys, to * KEY_INTS, KEY_INTS);
+        keyHigh[to] = keyHigh[from];
+        keyMiddle[to] = keyMiddle[from];
+        keyLow[to] = keyLow[from];
         swarms[to] = swarms[from];
     }
 
@@ -232,7 +213,7 @@ final class TorrentTable {
         int capacity = swarms.length;
         int i = homeSlot(high, middle, low, capacity);
         while (swarms[i] != null) {
-            if (keyIs(keys, i * KEY_INTS, high, middle, low)) {
+            if (keyHigh[i] == high && keyMiddle[i] == middle && keyLow[i] == low) {
                 return i;
             }
             i = next(i, capacity);
@@ -270,21 +251,26 @@ final class TorrentTable {
     }
 
     private void rehash(int newCapacity) {
-        int[] oldKeys = keys;
+        long[] oldHigh = keyHigh;
+        long[] oldMiddle = keyMiddle;
+        int[] oldLow = keyLow;
         Swarm[] oldSwarms = swarms;
         allocate(newCapacity);
         for (int i = 0; i < oldSwarms.length; i++) {
             if (oldSwarms[i] != null) {
-                int at = i * KEY_INTS;
-                int slot = -find(highAt(oldKeys, at), middleAt(oldKeys, at), oldKeys[at + LOW]) - 1;
-                System.arraycopy(oldKeys, at, keys, slot * KEY_INTS, KEY_INTS);
+                int slot = -find(oldHigh[i], oldMiddle[i], oldLow[i]) - 1;
+                keyHigh[slot] = oldHigh[i];
+                keyMiddle[slot] = oldMiddle[i];
+                keyLow[slot] = oldLow[i];
                 swarms[slot] = oldSwarms[i];
             }
         }
     }
 
     private void allocate(int capacity) {
-        keys = new int[KEY_INTS * capacity];
+        keyHigh = new long[capacity];
+        keyMiddle = new long[capacity];
+        keyLow = new int[capacity];
         swarms = new Swarm[capacity];
     }
 }
