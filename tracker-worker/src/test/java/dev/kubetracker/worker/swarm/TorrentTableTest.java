@@ -1,6 +1,7 @@
 package dev.kubetracker.worker.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -60,5 +61,32 @@ class TorrentTableTest {
             assertEquals(key + 1, table.prefetch(key, ~key, (int) key));
         }
         assertEquals(0, table.prefetch(5_000, ~5_000L, 5_000));
+    }
+
+    @Test
+    void hashesThatDifferInAnyOfTheirFiveIntsAreDifferentTorrents() {
+        TorrentTable table = new TorrentTable(42);
+        long high = 0x0123_4567_89AB_CDEFL;
+        long middle = 0xFEDC_BA98_7654_3210L;
+        int low = 0x1357_9BDF;
+        Swarm base = table.getOrCreate(high, middle, low);
+        long[][] others = {
+            {high ^ 1L << 40, middle, low}, {high ^ 1, middle, low},
+            {high, middle ^ 1L << 40, low}, {high, middle ^ 1, low},
+            {high, middle, low ^ 1}};
+        for (long[] other : others) {
+            Swarm swarm = table.getOrCreate(other[0], other[1], (int) other[2]);
+            assertNotSame(base, swarm);
+            assertSame(swarm, table.get(other[0], other[1], (int) other[2]));
+        }
+        assertSame(base, table.get(high, middle, low));
+        assertEquals(6, table.size());
+        for (int slot = 0; slot < table.capacity(); slot++) {
+            if (table.swarmAt(slot) == base) {
+                assertEquals(high, table.highAt(slot));
+                assertEquals(middle, table.middleAt(slot));
+                assertEquals(low, table.lowAt(slot));
+            }
+        }
     }
 }
