@@ -113,18 +113,9 @@ final class TorrentTable {
         if (highs.length != capacity || middles.length != capacity || lows.length != capacity) {
             return 0; // read between a rehash's array swaps
         }
-        int i = homeSlot(high, middle, low, capacity);
-        for (int probes = 0; probes < capacity; probes++) {
-            Swarm swarm = slots[i];
-            if (swarm == null) {
-                return 0;
-            }
-            if (highs[i] == high && middles[i] == middle && lows[i] == low) {
-                return swarm.downloaded;
-            }
-            i = next(i, capacity);
-        }
-        return 0;
+        int slot = find(highs, middles, lows, slots, high, middle, low);
+        Swarm swarm = slot >= 0 ? slots[slot] : null;
+        return swarm != null ? swarm.downloaded : 0; // a racing writer may have emptied the slot since
     }
 
     Swarm getOrCreate(long high, long middle, int low) {
@@ -210,10 +201,19 @@ final class TorrentTable {
 
     /** Slot of the key, or {@code -(free slot) - 1}. */
     private int find(long high, long middle, int low) {
-        int capacity = swarms.length;
+        return find(keyHigh, keyMiddle, keyLow, swarms, high, middle, low);
+    }
+
+    /**
+     * Slot of the key in these arrays (of one capacity), or {@code -(slot where the probe stopped) - 1}. The
+     * probe stops at a free slot, which a table at most three quarters full always has; the bound of one pass
+     * over the slots is for {@link #prefetch}, whose reads race writers and could meet no free slot.
+     */
+    private int find(long[] highs, long[] middles, int[] lows, Swarm[] slots, long high, long middle, int low) {
+        int capacity = slots.length;
         int i = homeSlot(high, middle, low, capacity);
-        while (swarms[i] != null) {
-            if (keyHigh[i] == high && keyMiddle[i] == middle && keyLow[i] == low) {
+        for (int probes = 0; probes < capacity && slots[i] != null; probes++) {
+            if (highs[i] == high && middles[i] == middle && lows[i] == low) {
                 return i;
             }
             i = next(i, capacity);
